@@ -1,0 +1,201 @@
+"""The factories: a plain `openai.OpenAI` / `openai.AsyncOpenAI` pointed at Vertex, signed by `VertexAuth`."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+import openai
+
+from . import _google
+from ._auth import VertexAuth
+from ._errors import VertexConfigError
+from ._google import Credentials
+
+try:
+    import httpx2
+except ImportError:  # openai < 3 runs on httpx alone
+    httpx2 = None
+
+# The SDK insists on an API key and would otherwise read OPENAI_API_KEY and send it to Google.
+# VertexAuth overwrites the Authorization header it produces on every request.
+API_KEY_PLACEHOLDER = "openai-vertex-uses-google-credentials"
+
+_PROJECT_RE = re.compile(r"(?:[a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,20}")
+_LOCATION_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_ENDPOINT_RE = re.compile(r"openapi|[0-9]{1,30}")
+_API_VERSIONS = ("v1", "v1beta1")
+_MULTI_REGIONS = ("us", "eu")
+
+_Client = TypeVar("_Client", openai.OpenAI, openai.AsyncOpenAI)
+
+
+def vertex_base_url(
+    project: str,
+    location: str = "global",
+    *,
+    endpoint: str = "openapi",
+    api_version: str = "v1",
+    universe_domain: str = _google.DEFAULT_UNIVERSE,
+) -> str:
+    """The OpenAI-compatible base URL of a Vertex project, location and endpoint (the SDK appends routes)."""
+    _check(project, _PROJECT_RE, "project", "GOOGLE_CLOUD_PROJECT", "a project id such as 'my-project-123'")
+    _check(location, _LOCATION_RE, "location", "GOOGLE_CLOUD_LOCATION", "'global', 'us', 'eu' or a region")
+    _check(endpoint, _ENDPOINT_RE, "endpoint", None, "'openapi' or a numeric endpoint id")
+    if api_version not in _API_VERSIONS:
+        raise VertexConfigError(f"api_version={api_version!r} is not supported; use 'v1' or 'v1beta1'.")
+    if location == "global":
+        host = f"aiplatform.{universe_domain}"
+    elif location in _MULTI_REGIONS:
+        host = f"aiplatform.{location}.rep.{universe_domain}"
+    else:
+        host = f"{location}-aiplatform.{universe_domain}"
+    return f"https://{host}/{api_version}/projects/{project}/locations/{location}/endpoints/{endpoint}"
+
+
+def vertex_client(
+    *,
+    project: str | None = None,
+    location: str | None = None,
+    credentials: Credentials | None = None,
+    endpoint: str = "openapi",
+    api_version: str = "v1",
+    base_url: str | None = None,
+    http_client: Any = None,
+    **openai_kwargs: Any,
+) -> openai.OpenAI:
+    """An `openai.OpenAI` that talks to Vertex AI with self-refreshing Google credentials.
+
+    Args:
+        project: Google Cloud project id; else `GOOGLE_CLOUD_PROJECT`; else the project that the
+            credentials (or Application Default Credentials) carry.
+        location: `global` (default), `us`, `eu` or a region; else `GOOGLE_CLOUD_LOCATION`.
+        credentials: any google-auth credentials; else Application Default Credentials.
+        endpoint: `openapi` for Google and partner models, or the numeric id of a self-deployed endpoint.
+        api_version: `v1` or `v1beta1`.
+        base_url: replaces the URL built from the above (Private Service Connect, dedicated endpoints,
+            emulators); `https` only, except for loopback hosts.
+        http_client: an `httpx.Client` or `httpx2.Client` you configured; `VertexAuth` is installed on it.
+        **openai_kwargs: passed to `openai.OpenAI` (`max_retries`, `timeout`, `default_headers`, ...).
+    """
+    return _build(openai.OpenAI, "sync", project, location, credentials, endpoint, api_version, base_url,
+                  http_client, openai_kwargs)
+
+
+def async_vertex_client(
+    *,
+    project: str | None = None,
+    location: str | None = None,
+    credentials: Credentials | None = None,
+    endpoint: str = "openapi",
+    api_version: str = "v1",
+    base_url: str | None = None,
+    http_client: Any = None,
+    **openai_kwargs: Any,
+) -> openai.AsyncOpenAI:
+    """An `openai.AsyncOpenAI` that talks to Vertex AI; arguments as for `vertex_client`."""
+    return _build(openai.AsyncOpenAI, "async", project, location, credentials, endpoint, api_version,
+                  base_url, http_client, openai_kwargs)
+
+
+def _build(
+    client_class: type[_Client],
+    mode: Literal["sync", "async"],
+    project: str | None,
+    location: str | None,
+    credentials: Credentials | None,
+    endpoint: str,
+    api_version: str,
+    base_url: str | None,
+    http_client: Any,
+    openai_kwargs: dict[str, Any],
+) -> _Client:
+    for name in ("api_key", "organization"):
+        if name in openai_kwargs:
+            raise VertexConfigError(f"{name}= is not used by Vertex AI, which takes Google credentials; remove it.")
+    location = _setting(location, "location", "GOOGLE_CLOUD_LOCATION") or "global"
+    project = _setting(project, "project", "GOOGLE_CLOUD_PROJECT")
+    if base_url is None:
+        # Validate what we can before looking for credentials, so a typo is reported as such.
+        vertex_base_url(project or "placeholder", location, endpoint=endpoint, api_version=api_version)
+    else:
+        _check_base_url(base_url)
+    adc_project = None
+    if credentials is None:
+        credentials, adc_project = _google.default_credentials()
+    if base_url is None:
+        project = project or adc_project or _google.credentials_project(credentials)
+        if not project:
+            raise VertexConfigError(
+                "No Google Cloud project: pass project= or set GOOGLE_CLOUD_PROJECT "
+                "(the credentials do not name one)."
+            )
+        base_url = vertex_base_url(project, location, endpoint=endpoint, api_version=api_version,
+                                   universe_domain=_google.universe_domain(credentials))
+    auth = VertexAuth(credentials)
+    http_client = _with_auth(http_client, auth, mode)
+    return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
+                        **openai_kwargs)
+
+
+def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"]) -> Any:
+    """Install the auth on the user's client, or on a default client of the family openai runs on."""
+    if http_client is None:
+        if mode == "sync":
+            factory = getattr(openai, "DefaultHttpx2Client", None) or openai.DefaultHttpxClient
+        else:
+            factory = getattr(openai, "DefaultAsyncHttpx2Client", None) or openai.DefaultAsyncHttpxClient
+        return factory(auth=auth)
+    expected = "Client" if mode == "sync" else "AsyncClient"
+    families = [httpx] if httpx2 is None else [httpx, httpx2]
+    if not isinstance(http_client, tuple(getattr(family, expected) for family in families)):
+        raise VertexConfigError(
+            f"http_client must be an httpx.{expected} or httpx2.{expected}, not {type(http_client).__name__}."
+        )
+    http_client.auth = auth
+    return http_client
+
+
+def _setting(value: str | None, argument: str, env: str) -> str | None:
+    """An argument, else its environment variable; an empty value is a mistake, not 'unset'."""
+    if value is None:
+        value = os.environ.get(env)
+        if value is None:
+            return None
+        source = f"environment variable {env}"
+    else:
+        source = f"{argument}="
+    if not value.strip():
+        raise VertexConfigError(f"{source} is empty; set {argument}= or {env} to a value, or leave both unset.")
+    return value
+
+
+def _check(value: str, pattern: re.Pattern[str], argument: str, env: str | None, expected: str) -> None:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        where = f"{argument}=" + (f" (or {env})" if env else "")
+        raise VertexConfigError(f"{where} got {value!r}, which is not valid; expected {expected}.")
+
+
+def _check_base_url(base_url: str) -> None:
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return
+    raise VertexConfigError(
+        f"base_url={base_url!r} must be an https:// URL (plain http is allowed only for loopback hosts), "
+        "so that Google access tokens never travel unencrypted."
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,166 @@
+"""Every call into google-auth, which ships no type information, kept in one typed module.
+
+Also a google-auth transport over `httpx`: google-auth needs *some* HTTP transport to fetch tokens, and
+its own ones pull in `requests` or `urllib3`; httpx is already here and lets each refresh honour a
+deadline taken from the request that needed it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from collections.abc import Mapping, MutableMapping
+from typing import Any, cast
+
+import httpx
+from google.auth import credentials as ga_credentials
+from google.auth import exceptions as ga_exceptions
+from google.auth import transport as ga_transport
+
+from ._errors import OpenAIVertexError, VertexConfigError
+
+Credentials = ga_credentials.Credentials
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+DEFAULT_UNIVERSE = "googleapis.com"
+
+FRESH = ga_credentials.TokenState.FRESH
+STALE = ga_credentials.TokenState.STALE
+INVALID = ga_credentials.TokenState.INVALID
+
+# Anything shaped like an access token, a JWT or a PEM block is cut out of messages taken from
+# google-auth exceptions: those relay token-endpoint bodies, which we do not control.
+_SECRET_RE = re.compile(
+    r"ya29\.[\w.-]+|1//[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----"
+)
+_ADC_HINT = (
+    "Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service "
+    "account key file, or pass credentials= explicitly."
+)
+
+
+def redact(text: str) -> str:
+    """Remove token-, JWT- and key-shaped substrings from text headed for a message or a log."""
+    return _SECRET_RE.sub("[redacted]", text)
+
+
+def default_credentials() -> tuple[Credentials, str | None]:
+    """Application Default Credentials with the cloud-platform scope, and the project they carry."""
+    import google.auth
+
+    try:
+        creds, project = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
+    except ga_exceptions.DefaultCredentialsError as exc:
+        raise VertexConfigError(
+            f"No Google credentials found: {redact(str(exc))} {_ADC_HINT}"
+        ) from exc
+    return cast(Credentials, creds), cast("str | None", project)
+
+
+def with_cloud_platform_scope(creds: Credentials) -> Credentials:
+    """Scope credentials that need scopes (service accounts made without any)."""
+    return cast(Credentials, ga_credentials.with_scopes_if_required(creds, [CLOUD_PLATFORM_SCOPE]))
+
+
+def credentials_project(creds: Credentials) -> str | None:
+    """The project a credential names itself (service-account keys do), if any."""
+    project = getattr(creds, "project_id", None)
+    return project if isinstance(project, str) and project else None
+
+
+def universe_domain(creds: Credentials) -> str:
+    domain = getattr(creds, "universe_domain", None)
+    return domain if isinstance(domain, str) and domain else DEFAULT_UNIVERSE
+
+
+def token_state(creds: Credentials) -> Any:
+    return creds.token_state
+
+
+def current_token(creds: Credentials) -> str | None:
+    return cast("str | None", creds.token)
+
+
+def auth_headers(creds: Credentials, token: str) -> dict[str, str]:
+    """Authorization plus whatever google-auth adds (x-goog-user-project for a quota project)."""
+    headers: dict[str, str] = {}
+    creds.apply(headers, token=token)
+    return headers
+
+
+@functools.cache
+def token_http_client() -> httpx.Client:
+    """One client for all token fetches of the process.
+
+    Made once, ahead of the first refresh: building its TLS context holds the GIL for tens of
+    milliseconds, which inside a refresh would stall every event loop of the process.
+    """
+    return httpx.Client(follow_redirects=False)
+
+
+def refresh(creds: Credentials, deadline: float) -> None:
+    """Fetch a new token through google-auth, translating its failures into our error."""
+    try:
+        creds.refresh(_HttpxRequest(token_http_client(), deadline))
+    except Exception as exc:  # google-auth also lets ValueError/KeyError out of malformed token responses
+        raise refresh_error(creds, exc) from exc
+
+
+def refresh_error(creds: Credentials, exc: BaseException) -> OpenAIVertexError:
+    """A message that says what failed and what to do, with no secret in it."""
+    kind = type(creds).__module__ + "." + type(creds).__qualname__
+    detail = redact(str(exc.args[0]) if exc.args else type(exc).__name__)
+    hint = ""
+    lowered = detail.lower()
+    if "invalid_grant" in lowered or "reauth" in lowered or "invalid_client" in lowered:
+        hint = (
+            " The credentials were rejected: run `gcloud auth application-default login` again, or check "
+            "that the service account key (GOOGLE_APPLICATION_CREDENTIALS) exists and is not disabled."
+        )
+    elif isinstance(exc, ga_exceptions.TransportError):
+        hint = " The token endpoint could not be reached in time; the request was not sent."
+    return OpenAIVertexError(f"Could not refresh Google credentials ({kind}): {detail}.{hint}")
+
+
+class _HttpxResponse(ga_transport.Response):  # type: ignore[misc]
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._response.headers
+
+    @property
+    def data(self) -> bytes:
+        return self._response.content
+
+
+class _HttpxRequest(ga_transport.Request):  # type: ignore[misc]
+    """google-auth's transport interface over httpx, with one deadline for all of a refresh's calls."""
+
+    def __init__(self, client: httpx.Client, deadline: float) -> None:
+        self._client = client
+        self._deadline = deadline
+
+    def __call__(
+        self,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: MutableMapping[str, str] | None = None,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> _HttpxResponse:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise ga_exceptions.TransportError("token request not sent: the request's timeout has passed")
+        limit = remaining if timeout is None else min(float(timeout), remaining)
+        try:
+            response = self._client.request(method, url, content=body, headers=headers, timeout=limit)
+        except httpx.HTTPError as exc:
+            raise ga_exceptions.TransportError(f"{type(exc).__name__} while fetching a token") from exc
+        return _HttpxResponse(response)
