@@ -30,6 +30,7 @@ _LOCATION_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _ENDPOINT_RE = re.compile(r"openapi|[0-9]{1,30}")
 _API_VERSIONS = ("v1", "v1beta1")
 _MULTI_REGIONS = ("us", "eu")
+_GOOGLE_HEADERS = ("authorization", "x-goog-user-project", "x-allowed-locations")
 
 _Client = TypeVar("_Client", openai.OpenAI, openai.AsyncOpenAI)
 
@@ -138,6 +139,7 @@ def _build(
                                    universe_domain=_google.universe_domain(credentials))
     auth = VertexAuth(credentials)
     http_client = _with_auth(http_client, auth, mode)
+    _keep_credentials_at_home(http_client, base_url, mode)
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
                         **openai_kwargs)
 
@@ -158,6 +160,30 @@ def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"
         )
     http_client.auth = auth
     return http_client
+
+
+def _keep_credentials_at_home(http_client: Any, base_url: str, mode: Literal["sync", "async"]) -> None:
+    """Strip Google's headers from any request (a followed redirect) that leaves the base URL's origin.
+
+    httpx drops `Authorization` on a cross-origin redirect, but not `x-goog-user-project` or whatever
+    else google-auth adds; the openai SDK follows redirects by default.
+    """
+    home = _origin(base_url)
+
+    def strip(request: Any) -> None:
+        if _origin(str(request.url)) != home:
+            for name in _GOOGLE_HEADERS:
+                request.headers.pop(name, None)
+
+    async def astrip(request: Any) -> None:
+        strip(request)
+
+    http_client.event_hooks["request"].append(strip if mode == "sync" else astrip)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
 def _setting(value: str | None, argument: str, env: str) -> str | None:

@@ -171,3 +171,22 @@ def test_wrong_http_client_type_is_refused() -> None:
 def test_base_url_override_allows_https_and_loopback(base_url: str) -> None:
     client = vertex_client(base_url=base_url, credentials=FakeCredentials())
     assert str(client.base_url).rstrip("/") == base_url.rstrip("/")
+
+
+@family_param
+def test_a_redirect_to_another_origin_carries_no_google_headers(family: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    def handler(request: Any) -> Any:
+        seen[request.url.host] = request.headers
+        if request.url.host == "aiplatform.googleapis.com":
+            return family.Response(307, headers={"location": "https://elsewhere.example/chat/completions"})
+        return family.Response(200, json=chat_completion("moved"))
+
+    client = vertex_client(project="my-proj", credentials=FakeCredentials(quota_project_id="billing"),
+                           http_client=family.Client(transport=family.MockTransport(handler),
+                                                     follow_redirects=True))
+    assert client.chat.completions.create(model="google/gemini-2.5-flash", messages=[]).choices[0].message.content
+    assert seen["aiplatform.googleapis.com"]["x-goog-user-project"] == "billing"
+    assert "authorization" not in seen["elsewhere.example"]
+    assert "x-goog-user-project" not in seen["elsewhere.example"]
