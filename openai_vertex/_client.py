@@ -15,6 +15,7 @@ from . import _google
 from ._auth import VertexAuth
 from ._errors import VertexConfigError
 from ._google import Credentials
+from ._wire import install_wire_layer
 
 try:
     import httpx2
@@ -67,6 +68,8 @@ def vertex_client(
     api_version: str = "v1",
     base_url: str | None = None,
     http_client: Any = None,
+    wire_compat: bool = True,
+    skip_unknown_signatures: bool = False,
     **openai_kwargs: Any,
 ) -> openai.OpenAI:
     """An `openai.OpenAI` that talks to Vertex AI with self-refreshing Google credentials.
@@ -81,10 +84,14 @@ def vertex_client(
         base_url: replaces the URL built from the above (Private Service Connect, dedicated endpoints,
             emulators); `https` only, except for loopback hosts.
         http_client: an `httpx.Client` or `httpx2.Client` you configured; `VertexAuth` is installed on it.
+        wire_compat: install the layer that hides Vertex's deviations from OpenAI's wire format
+            (list-wrapped errors, unstable tool-call indices, lost thought signatures, bare model ids).
+        skip_unknown_signatures: send Google's `skip_thought_signature_validator` for tool calls in the
+            history that this client never received (history from another provider). Off by default.
         **openai_kwargs: passed to `openai.OpenAI` (`max_retries`, `timeout`, `default_headers`, ...).
     """
     return _build(openai.OpenAI, "sync", project, location, credentials, endpoint, api_version, base_url,
-                  http_client, openai_kwargs)
+                  http_client, wire_compat, skip_unknown_signatures, openai_kwargs)
 
 
 def async_vertex_client(
@@ -96,11 +103,13 @@ def async_vertex_client(
     api_version: str = "v1",
     base_url: str | None = None,
     http_client: Any = None,
+    wire_compat: bool = True,
+    skip_unknown_signatures: bool = False,
     **openai_kwargs: Any,
 ) -> openai.AsyncOpenAI:
     """An `openai.AsyncOpenAI` that talks to Vertex AI; arguments as for `vertex_client`."""
     return _build(openai.AsyncOpenAI, "async", project, location, credentials, endpoint, api_version,
-                  base_url, http_client, openai_kwargs)
+                  base_url, http_client, wire_compat, skip_unknown_signatures, openai_kwargs)
 
 
 def _build(
@@ -113,6 +122,8 @@ def _build(
     api_version: str,
     base_url: str | None,
     http_client: Any,
+    wire_compat: bool,
+    skip_unknown_signatures: bool,
     openai_kwargs: dict[str, Any],
 ) -> _Client:
     for name in ("api_key", "organization"):
@@ -140,6 +151,10 @@ def _build(
     auth = VertexAuth(credentials)
     http_client = _with_auth(http_client, auth, mode)
     _keep_credentials_at_home(http_client, base_url, mode)
+    if wire_compat:
+        # Self-deployed endpoints take the served model's own name: no `google/` prefix there.
+        openapi = endpoint == "openapi" and "/endpoints/" not in base_url.replace("/endpoints/openapi", "")
+        install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
                         **openai_kwargs)
 

@@ -190,3 +190,26 @@ def test_a_redirect_to_another_origin_carries_no_google_headers(family: Any) -> 
     assert seen["aiplatform.googleapis.com"]["x-goog-user-project"] == "billing"
     assert "authorization" not in seen["elsewhere.example"]
     assert "x-goog-user-project" not in seen["elsewhere.example"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "sent_model"),
+    [
+        ({}, "google/gemini-2.5-flash"),  # the wire layer adds the publisher on the openapi endpoint
+        ({"wire_compat": False}, "gemini-2.5-flash"),  # switched off: the body goes as the SDK built it
+        ({"endpoint": "1234567890", "location": "us-central1"}, "gemini-2.5-flash"),  # self-deployed model
+    ],
+)
+def test_wire_layer_is_installed_by_default_and_can_be_switched_off(kwargs: dict[str, Any], sent_model: str) -> None:
+    client, sent = _recording_client(httpx, project="my-proj", **kwargs)
+    client.chat.completions.create(model="gemini-2.5-flash", messages=[])
+    assert json.loads(sent[0].content)["model"] == sent_model
+
+
+def test_list_wrapped_google_error_reaches_the_sdk_exception() -> None:
+    body = [{"error": {"code": 429, "status": "RESOURCE_EXHAUSTED",
+                       "message": "Resource exhausted. Please try again later."}}]
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(429, json=body)))
+    client = vertex_client(project="my-proj", credentials=FakeCredentials(), http_client=http, max_retries=0)
+    with pytest.raises(openai.RateLimitError, match="Resource exhausted"):
+        client.chat.completions.create(model="google/gemini-2.5-flash", messages=[])

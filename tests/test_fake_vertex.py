@@ -14,6 +14,7 @@ from typing import Any
 import google.auth
 import google.auth.transport.requests
 import google.auth.transport.urllib3
+import google.oauth2.credentials
 import httpx
 import openai
 import pytest
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import exceptions as ga_exceptions
 from google.oauth2 import service_account
 
+import openai_vertex.testing
 from openai_vertex import async_vertex_client, vertex_client
 from openai_vertex._events import ToolCallEvent, stream_events
 from openai_vertex._images import generated_images
@@ -233,26 +235,30 @@ def test_thoughts_follow_the_request(fake: FakeVertex, stream: bool) -> None:
 
 
 def test_tool_call_signature_must_come_back(fake: FakeVertex) -> None:
-    client = client_for(fake, max_retries=0)
+    client = client_for(fake)
     fake.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "London"})))
     message = client.chat.completions.create(model=MODEL, messages=USER).choices[0].message
     first, second = message.tool_calls or []
-    assert fake.thought_signatures == {first.id: first.model_extra["extra_content"]["google"]["thought_signature"]}
+    signature = (first.model_extra or {})["extra_content"]["google"]["thought_signature"]
+    assert fake.thought_signatures == {first.id: signature}
     assert "extra_content" not in (second.model_extra or {})  # only the first parallel call carries one
     results = [{"role": "tool", "tool_call_id": call.id, "content": "sunny"} for call in (first, second)]
-    kept = client.chat.completions.create(model=MODEL, messages=[*USER, message.model_dump(exclude_unset=True),
-                                                                 *results])
-    assert kept.choices[0].message.content
-    stripped = {"role": "assistant", "tool_calls": [
-        {"id": call.id, "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
-        for call in (first, second)]}
-    with pytest.raises(openai.BadRequestError) as refused:
-        client.chat.completions.create(model=MODEL, messages=[*USER, stripped, *results])
-    assert "function call `default_api:get_weather` in the 1. content block is missing a `thought_signature`" in str(
-        refused.value.body)
-    skip = {"extra_content": {"google": {"thought_signature": SKIP_SIGNATURE}}}
-    stripped["tool_calls"][0].update(skip)  # type: ignore[index]
-    client.chat.completions.create(model=MODEL, messages=[*USER, stripped, *results])
+    history = [*USER, message.model_dump(exclude_unset=True), *results]
+    assert post_chat(fake, {"model": MODEL, "messages": history}, fresh_token(fake)).status_code == 200
+
+    # Sent by hand: the client's own wire layer would put a lost signature back.
+    call = {"id": first.id, "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+    refused = post_chat(fake, {"model": MODEL, "messages": [*USER, {"role": "assistant", "tool_calls": [call]},
+                                                            *results]}, fresh_token(fake))
+    assert refused.status_code == 400
+    (error,) = refused.json()
+    assert "function call `default_api:get_weather` in the 1. content block is missing a `thought_signature`" in (
+        error["error"]["message"])
+    for sent, status in ((SKIP_SIGNATURE, 200), (signature[::-1], 400)):
+        call["extra_content"] = {"google": {"thought_signature": sent}}
+        answer = post_chat(fake, {"model": MODEL, "messages": [*USER, {"role": "assistant", "tool_calls": [call]},
+                                                               *results]}, fresh_token(fake))
+        assert answer.status_code == status
 
 
 def test_streamed_tool_calls_have_unstable_indices_but_stable_ids(fake: FakeVertex) -> None:
@@ -336,3 +342,10 @@ def test_stop_closes_kept_alive_connections(fake: FakeVertex) -> None:
             http.post(url, json={})
     with pytest.raises(RuntimeError, match="not running"):
         _ = fake.base_url
+
+
+def test_public_names_are_sorted_and_importable() -> None:
+    names = openai_vertex.testing.__all__
+    assert names == sorted(names)
+    public = {name for name in vars(openai_vertex.testing) if not name.startswith("_") and name != "annotations"}
+    assert public == set(names)

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from vcr.request import Request as VcrRequest
 
+import openai_vertex
 from openai_vertex.testing import FakeVertex, vertex_vcr_config
 
 pytest_plugins = ["pytester"]
 
 # Inner sessions load exactly these plugins, whether or not the package's entry point is installed.
 PLUGINS = ("-p", "openai_vertex.testing._plugin", "-p", "pytest_recording.plugin")
+PROJECT_ROOT = Path(openai_vertex.__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """Inner sessions run in their own process: in-process runs drop the modules they imported
+    (httpcore among them), and the outer session's httpx then no longer recognises httpcore's errors."""
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
     return pytester
 
 
@@ -48,7 +54,7 @@ def test_fake_vertex_fixture_runs_during_the_test_only(inner: pytest.Pytester) -
                 httpx.post(seen[0] + "/chat/completions", json={})
         """
     )
-    inner.runpytest(*PLUGINS).assert_outcomes(passed=2)
+    inner.runpytest_subprocess(*PLUGINS).assert_outcomes(passed=2)
 
 
 def test_recorded_cassette_is_scrubbed_and_replays(
@@ -83,7 +89,7 @@ def test_recorded_cassette_is_scrubbed_and_replays(
             assert reply.choices[0].message.content.startswith("echo: hi ")
         """
     )
-    inner.runpytest(*PLUGINS, "--record-mode=once").assert_outcomes(passed=1)
+    inner.runpytest_subprocess(*PLUGINS, "--record-mode=once").assert_outcomes(passed=1)
     assert (fake.token_requests, len(fake.chat_requests)) == (1, 1)
     assert fake.chat_requests[0].headers["x-goog-user-project"] == "fake-project"
 
@@ -93,7 +99,7 @@ def test_recorded_cassette_is_scrubbed_and_replays(
         assert secret not in cassette
     assert "authorization" not in cassette.lower() and "x-goog-user-project" not in cassette.lower()
 
-    inner.runpytest(*PLUGINS, "--record-mode=none").assert_outcomes(passed=1)
+    inner.runpytest_subprocess(*PLUGINS, "--record-mode=none").assert_outcomes(passed=1)
     assert len(fake.chat_requests) == 1  # replayed from the cassette; only the dropped token request went out
 
 

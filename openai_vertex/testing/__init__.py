@@ -28,10 +28,10 @@ from ._vcr import vertex_vcr_config
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
-    "SKIP_SIGNATURE",
     "FakeVertex",
     "RecordedRequest",
     "Reply",
+    "SKIP_SIGNATURE",
     "sample_png",
     "vertex_vcr_config",
 ]

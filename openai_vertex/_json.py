@@ -1,0 +1,32 @@
+"""JSON bytes written the way the openai SDK writes request bodies: compact UTF-8."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def dumps(value: object) -> bytes:
+    """Serialise `value` compactly; falls back to ASCII escapes when the text is not valid UTF-8."""
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        # A lone surrogate is legal in JSON as an escape (`"\ud800"`) but cannot be encoded as
+        # UTF-8, so a body that arrived with one must leave escaped too.
+        return json.dumps(value, separators=(",", ":")).encode()
+
+
+def merge_missing(target: dict[str, Any], source: dict[str, Any]) -> bool:
+    """Copy into `target` the keys of `source` it lacks (or holds as null), recursing into dicts.
+
+    What `target` already holds always wins; returns whether anything was added.
+    """
+    changed = False
+    for key, value in source.items():
+        current = target.get(key)
+        if current is None:
+            target[key] = value
+            changed = True
+        elif isinstance(current, dict) and isinstance(value, dict):
+            changed |= merge_missing(current, value)
+    return changed

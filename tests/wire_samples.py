@@ -1,0 +1,105 @@
+"""Vertex AI error bodies and a signed tool-call reply, for the wire-layer tests.
+
+Copied from the project's reference notes (response-samples.md); each constant names its source. Ids and
+signatures are Google's own placeholders. The streamed samples are in `gemini_samples.py`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# response-samples.md §6 (DOC, Google's thought-signatures page, parallel example): the assistant message
+# of a turn with two parallel calls; only the first carries a signature. Wrapped here in the
+# `chat.completion` envelope of §1 so that it can be served as a non-streamed reply.
+SIGNED_CALLS_MESSAGE: dict[str, Any] = {
+    "role": "assistant",
+    "tool_calls": [
+        {
+            "extra_content": {"google": {"thought_signature": "<SIGNATURE_A>"}},
+            "function": {"arguments": "{\"location\":\"Paris\"}", "name": "get_current_temperature"},
+            "id": "function-call-f3b9ecb3-d55f-4076-98c8-b13e9d1c0e01",
+            "type": "function",
+        },
+        {
+            "function": {"arguments": "{\"location\":\"London\"}", "name": "get_current_temperature"},
+            "id": "function-call-335673ad-913e-42d1-bbf5-387c8ab80f44",
+            "type": "function",
+        },
+    ],
+}
+SIGNED_CALLS_COMPLETION = json.dumps(
+    {
+        "choices": [{"finish_reason": "tool_calls", "index": 0, "logprobs": None, "message": SIGNED_CALLS_MESSAGE}],
+        "created": 1770850461,
+        "id": "nQiNafGyF5rw998PstqooAY",
+        "model": "google/gemini-3.1-pro-preview",
+        "object": "chat.completion",
+        "system_fingerprint": "",
+        "usage": {"completion_tokens": 45, "prompt_tokens": 27, "total_tokens": 72},
+    }
+).encode()
+
+# response-samples.md §8a (REAL, LibreChat#11826): 400 for a Gemini 3 call replayed without its signature.
+MISSING_SIGNATURE_MESSAGE = (
+    "Unable to submit request because function call `default_api:esql_mcp_elastic-local-mcp-server` in the "
+    "12. content block is missing a `thought_signature`. Learn more: "
+    "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/thought-signatures"
+)
+MISSING_SIGNATURE_400 = json.dumps(
+    [
+        {
+            "error": {
+                "code": 400,
+                "message": MISSING_SIGNATURE_MESSAGE,
+                "errors": [{"message": MISSING_SIGNATURE_MESSAGE, "domain": "global", "reason": "badRequest"}],
+                "status": "INVALID_ARGUMENT",
+            }
+        }
+    ],
+    indent=2,
+).encode()
+
+# response-samples.md §8d (REAL, earendil-works/pi#2463), in the list envelope that ogx-ai/ogx#4211 saw
+# reach the openai SDK from endpoints/openapi.
+NOT_FOUND_MESSAGE = (
+    "Publisher Model `projects/ppd-hedl-one-3/locations/global/publishers/google/models/gemini-1.5-flash` was "
+    "not found or your project does not have access to it. Please ensure you are using a valid model version. "
+    "For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions"
+)
+NOT_FOUND_404 = json.dumps([{"error": {"code": 404, "message": NOT_FOUND_MESSAGE, "status": "NOT_FOUND"}}]).encode()
+
+# response-samples.md §8c (REAL, google-gemini/gemini-cli#14831): 429 with `errors[]`.
+EXHAUSTED_MESSAGE = (
+    "Resource exhausted. Please try again later. Please refer to "
+    "https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details."
+)
+EXHAUSTED_429 = json.dumps(
+    [
+        {
+            "error": {
+                "code": 429,
+                "message": EXHAUSTED_MESSAGE,
+                "errors": [{"message": EXHAUSTED_MESSAGE, "domain": "global", "reason": "rateLimitExceeded"}],
+                "status": "RESOURCE_EXHAUSTED",
+            }
+        }
+    ],
+    indent=2,
+).encode()
+
+# response-samples.md §8h (FIXTURE reproducing a real dump): a stream aborted mid-call; the error array is
+# written outside any `data:` line, over several lines, and the connection closes.
+CANCELLED_MID_STREAM = (
+    b'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"z","function":{"name":"edit",'
+    b'"arguments":"{\\"new\\":\\"a"}}]},"finish_reason":null}]}\n'
+    b"\n"
+    b"[{\n"
+    b'  "error": {\n'
+    b'    "code": 499,\n'
+    b'    "message": "The operation was cancelled.",\n'
+    b'    "status": "CANCELLED"\n'
+    b"  }\n"
+    b"}\n"
+    b"]\n"
+)
