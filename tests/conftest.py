@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -17,6 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import credentials as ga_credentials
 from google.oauth2 import service_account
+
+from openai_vertex import testing
 
 import httpx
 
@@ -161,23 +164,23 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 # --- cassettes (style.md §10) ------------------------------------------------------------------
 
-def _scrub_request(request: Any) -> Any:
-    if "/token" in request.path or "oauth2" in request.host or "metadata" in request.host:
-        return None  # token-endpoint traffic never lands in a cassette
-    project = getattr(_scrub_request, "project", None)
-    if project:
-        request.uri = request.uri.replace(f"/projects/{project}/", f"/projects/{CASSETTE_PROJECT}/")
-    return request
+def _live_project() -> str:
+    """The project a maintainer records against: GOOGLE_CLOUD_PROJECT, else the ADC project."""
+    import google.auth
+
+    project = os.environ.get("GOOGLE_CLOUD_PROJECT") or google.auth.default()[1]
+    if not project:
+        raise pytest.UsageError("recording needs GOOGLE_CLOUD_PROJECT or an ADC project")
+    return str(project)
 
 
 @pytest.fixture(scope="module")
-def vcr_config() -> dict[str, Any]:
-    return {
-        "filter_headers": ["authorization", "cookie", "x-goog-user-project", "set-cookie"],
-        "before_record_request": _scrub_request,
-        "decode_compressed_response": True,
-        "match_on": ["method", "scheme", "host", "path", "body"],
-    }
+def vcr_config(record_mode: str) -> dict[str, Any]:
+    """The scrubbing configuration users get from `openai_vertex.testing`, with our placeholder project."""
+    project_ids = [] if record_mode == "none" else [_live_project()]
+    config = testing.vertex_vcr_config(project_ids, placeholder=CASSETTE_PROJECT)
+    config["match_on"] = ["method", "scheme", "host", "path", "body"]
+    return config
 
 
 @pytest.fixture(scope="module")
@@ -192,9 +195,8 @@ def vertex_setup(record_mode: str) -> tuple[str, ga_credentials.Credentials]:
         return CASSETTE_PROJECT, FakeCredentials()
     import google.auth
 
-    creds, project = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
-    _scrub_request.project = project  # type: ignore[attr-defined]
-    return project, creds
+    creds, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+    return _live_project(), creds
 
 
 @pytest.fixture(autouse=True)
