@@ -1,4 +1,4 @@
-"""JSON bytes written the way the openai SDK writes request bodies: compact UTF-8."""
+"""JSON helpers of the wire layer: bytes written as the openai SDK writes bodies, and a non-clobbering merge."""
 
 from __future__ import annotations
 

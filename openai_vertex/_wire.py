@@ -119,6 +119,11 @@ def _rebuild(response: Any, stream: object) -> Any:
     return type(response)(response.status_code, headers=headers, stream=stream, extensions=response.extensions)
 
 
+def _decoded(response: Any) -> bool:
+    """Whether the body must go through httpx's decoders; the transport's own stream is cheaper to read."""
+    return "content-encoding" in response.headers
+
+
 class _SyncBody:
     def __init__(self, response: Any, processor: BodyProcessor) -> None:
         self._response = response
@@ -126,7 +131,7 @@ class _SyncBody:
 
     def __iter__(self) -> Iterator[bytes]:
         feed = self._processor.feed
-        for chunk in self._response.iter_bytes():
+        for chunk in self._response.iter_bytes() if _decoded(self._response) else self._response.stream:
             out = feed(chunk)
             if out:
                 yield out
@@ -145,7 +150,7 @@ class _AsyncBody:
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         feed = self._processor.feed
-        async for chunk in self._response.aiter_bytes():
+        async for chunk in self._response.aiter_bytes() if _decoded(self._response) else self._response.stream:
             out = feed(chunk)
             if out:
                 yield out
