@@ -13,14 +13,10 @@ import openai
 
 from . import _google
 from ._auth import VertexAuth
+from ._compat import FAMILIES
 from ._errors import VertexConfigError
 from ._google import Credentials
 from ._wire import install_wire_layer
-
-try:
-    import httpx2
-except ImportError:  # openai < 3 runs on httpx alone
-    httpx2 = None
 
 # The SDK insists on an API key and would otherwise read OPENAI_API_KEY and send it to Google.
 # VertexAuth overwrites the Authorization header it produces on every request.
@@ -168,8 +164,7 @@ def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"
             factory = getattr(openai, "DefaultAsyncHttpx2Client", None) or openai.DefaultAsyncHttpxClient
         return factory(auth=auth)
     expected = "Client" if mode == "sync" else "AsyncClient"
-    families = [httpx] if httpx2 is None else [httpx, httpx2]
-    if not isinstance(http_client, tuple(getattr(family, expected) for family in families)):
+    if not any(isinstance(http_client, getattr(family, expected)) for family in FAMILIES):
         raise VertexConfigError(
             f"http_client must be an httpx.{expected} or httpx2.{expected}, not {type(http_client).__name__}."
         )

@@ -14,13 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
 
 import httpx
 
+from ._compat import FAMILIES
 from ._errors import VertexConfigError
 from ._wire_layer import BodyProcessor, ChatExchange, WireLayer
 
-try:
-    import httpx2
-except ImportError:  # openai < 3 runs on httpx alone
-    httpx2 = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     import httpx2 as _httpx2
@@ -30,8 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["install_wire_layer"]
 
 _T = TypeVar("_T")
-_FAMILIES: tuple[ModuleType, ...] = (httpx,) if httpx2 is None else (httpx2, httpx)
-_REQUEST_NOT_READ = tuple(module.RequestNotRead for module in _FAMILIES)
+_REQUEST_NOT_READ = tuple(module.RequestNotRead for module in FAMILIES)
 
 
 def install_wire_layer(
@@ -70,7 +66,7 @@ def install_wire_layer(
 
 def _family(http_client: object) -> tuple[ModuleType, bool]:
     """The HTTP library of a client, and whether the client is async."""
-    for module in _FAMILIES:
+    for module in FAMILIES:
         if isinstance(http_client, module.AsyncClient):
             return module, True
         if isinstance(http_client, module.Client):
