@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ._json import dumps
+from ._json import NOT_JSON, dumps
 
 Remember = Callable[[str, "dict[str, Any] | None"], None]
 """Called with a tool call's id and its `extra_content` (None when it came without one)."""
@@ -134,7 +134,7 @@ class ChunkNormaliser:
                 return trimmed
         try:
             chunk = json.loads(payload)
-        except ValueError:
+        except NOT_JSON:
             return payload
         choices = chunk.get("choices") if isinstance(chunk, dict) else None
         if not isinstance(choices, list):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._json import dumps
+from ._json import NOT_JSON, dumps
 
 
 def find_error(value: object) -> dict[str, Any] | None:
@@ -27,6 +27,6 @@ def unwrap_error_body(body: bytes) -> bytes:
         return body
     try:
         error = find_error(json.loads(body))
-    except ValueError:
+    except NOT_JSON:
         return body
     return body if error is None else dumps(error)

@@ -70,7 +70,8 @@ def generated_images(completion_or_chunk: object) -> list[GeneratedImage]:
         OpenAIVertexError: an entry's `data` is not valid base64.
     """
     images = []
-    for number, choice in enumerate(raw_field(completion_or_chunk, "choices") or ()):
+    choices = raw_field(completion_or_chunk, "choices")
+    for number, choice in enumerate(choices if isinstance(choices, (list, tuple)) else ()):
         holder = "message" if raw_field(choice, "message") is not None else "delta"
         for where in (f"{holder}.audio", "image"):
             image = _image(raw_field(choice, *where.split(".")), f"choices[{number}].{where}")

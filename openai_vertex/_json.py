@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+# What `json.loads` raises on a body that is not JSON. RecursionError too: a body nested a few thousand
+# levels deep (hostile, or garbage from a proxy) exhausts the parser's stack instead of failing cleanly.
+NOT_JSON = (ValueError, RecursionError)
+
 
 def dumps(value: object) -> bytes:
     """Serialise `value` compactly; falls back to ASCII escapes when the text is not valid UTF-8."""

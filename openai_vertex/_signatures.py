@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from ._json import merge_missing
+from ._json import NOT_JSON, merge_missing
 
 MAX_REMEMBERED_CALLS = 4096
 """Tool calls remembered per client. An agent makes a few calls a turn, so this spans hundreds of turns,
@@ -56,7 +56,7 @@ def remember_completion(body: bytes, cache: SignatureCache) -> None:
         return
     try:
         completion = json.loads(body)
-    except ValueError:
+    except NOT_JSON:
         return
     choices = completion.get("choices") if isinstance(completion, dict) else None
     for choice in choices if isinstance(choices, list) else ():

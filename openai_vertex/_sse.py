@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 
 from ._google_errors import find_error, unwrap_error_body
-from ._json import dumps
+from ._json import NOT_JSON, dumps
 
 _FIELDS = frozenset((b"data", b"event", b"id", b"retry"))
 MAX_STRAY_BYTES = 64 * 1024
@@ -141,7 +141,7 @@ class SSENormaliser:
         text = b"\n".join(self._stray)
         try:
             error = find_error(json.loads(text))
-        except ValueError:
+        except NOT_JSON:
             if not final and self._stray_size < MAX_STRAY_BYTES:
                 return  # perhaps an error body with a blank line inside: wait for the rest
             error = None

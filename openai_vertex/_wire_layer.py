@@ -22,7 +22,7 @@ from typing import Protocol
 
 from ._deltas import ChunkNormaliser
 from ._google_errors import unwrap_error_body
-from ._json import dumps, merge_missing
+from ._json import NOT_JSON, dumps, merge_missing
 from ._signatures import SignatureCache, remember_completion, restore_signatures
 from ._sse import SSENormaliser
 
@@ -88,7 +88,7 @@ class WireLayer:
         """Return the body to send (the same object when nothing changed), or None if it is not a JSON object."""
         try:
             payload = json.loads(body)
-        except ValueError:
+        except NOT_JSON:
             return None
         if not isinstance(payload, dict):
             return None
