@@ -8,6 +8,7 @@ deadline taken from the request that needed it.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import time
 from collections.abc import Mapping, MutableMapping
@@ -28,10 +29,15 @@ FRESH = ga_credentials.TokenState.FRESH
 STALE = ga_credentials.TokenState.STALE
 INVALID = ga_credentials.TokenState.INVALID
 
-# Anything shaped like an access token, a JWT or a PEM block is cut out of messages taken from
-# google-auth exceptions: those relay token-endpoint bodies, which we do not control.
+# Anything shaped like an access token, a refresh token (also URL-encoded), a JWT or a PEM block, and
+# the value of any OAuth secret field of a form or JSON body, is cut out of messages taken
+# from google-auth exceptions: those relay token-endpoint bodies, which we do not control (a proxy's
+# error page may quote the refused request, form body and all).
 _SECRET_RE = re.compile(
-    r"ya29\.[\w.-]+|1//[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----"
+    r"(?P<field>\b(?:access_token|refresh_token|id_token|subject_token|client_secret|assertion|private_key)"
+    r"[\"']?\s*[=:]\s*[\"']?)[^&\s\"'<>,}]+"
+    r"|ya29\.[\w.-]+|1(?://|%2F%2F)[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----",
+    re.IGNORECASE,
 )
 _ADC_HINT = (
     "Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service "
@@ -40,8 +46,27 @@ _ADC_HINT = (
 
 
 def redact(text: str) -> str:
-    """Remove token-, JWT- and key-shaped substrings from text headed for a message or a log."""
-    return _SECRET_RE.sub("[redacted]", text)
+    """Remove token-, JWT- and key-shaped substrings and OAuth secret fields from text bound for a message."""
+    return _SECRET_RE.sub(lambda found: (found.group("field") or "") + "[redacted]", text)
+
+
+def _redact_chain(exc: BaseException | None) -> None:
+    """Redact google-auth's exceptions in place: a traceback prints the chained cause, quoted body and all."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.args = tuple(_redacted(arg) for arg in exc.args)
+        exc = exc.__cause__ or exc.__context__
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):  # RefreshError carries the token endpoint's parsed answer
+        return {key: _redacted(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_redacted(item) for item in value)
+    return value
 
 
 def default_credentials() -> tuple[Credentials, str | None]:
@@ -54,7 +79,24 @@ def default_credentials() -> tuple[Credentials, str | None]:
         raise VertexConfigError(
             f"No Google credentials found: {redact(str(exc))} {_ADC_HINT}"
         ) from exc
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        # google-auth lets these out unwrapped, without the file's name, for a credentials file that is
+        # JSON but not an object, lacks fields it reads without checking, or is a directory.
+        raise VertexConfigError(
+            f"The Google credentials file {_adc_file()} could not be loaded ({type(exc).__name__}: "
+            f"{redact(str(exc))}). {_ADC_HINT}"
+        ) from exc
     return cast(Credentials, creds), cast("str | None", project)
+
+
+def _adc_file() -> str:
+    """The file Application Default Credentials were read from: the variable's, else gcloud's."""
+    from google.auth import _cloud_sdk
+
+    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if explicit:
+        return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)"
+    return cast(str, _cloud_sdk.get_application_default_credentials_path())
 
 
 def with_cloud_platform_scope(creds: Credentials) -> Credentials:
@@ -103,7 +145,9 @@ def refresh(creds: Credentials, deadline: float) -> None:
     try:
         creds.refresh(_HttpxRequest(token_http_client(), deadline))
     except Exception as exc:  # google-auth also lets ValueError/KeyError out of malformed token responses
-        raise refresh_error(creds, exc) from exc
+        error = refresh_error(creds, exc)
+        _redact_chain(exc)
+        raise error from exc
 
 
 def refresh_error(creds: Credentials, exc: BaseException) -> OpenAIVertexError:
