@@ -1,0 +1,225 @@
+"""The frameworks people put on top of the SDK, over this library's clients, against FakeVertex.
+
+Each test drives the framework the way its documentation does and then checks what reached the server:
+Google's bearer token, the request shape the framework chose, and, for tool loops on Gemini 3, that the
+second request carries back the thought signature of the first reply (FakeVertex refuses it otherwise,
+as Gemini 3 does). A framework that is not installed is skipped; `.ci/matrix` installs each of them in
+an environment whose openai it accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pydantic
+import pytest
+
+from openai_vertex import async_vertex_client, vertex_client
+from openai_vertex.testing import FakeVertex, Reply
+
+GEMINI_3 = "google/gemini-3-pro-preview"
+
+
+class Person(pydantic.BaseModel):
+    name: str
+    age: int
+
+
+def get_weather(city: str) -> str:
+    """The weather in a city."""
+    return f"Sunny in {city}, 21 degrees."
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeVertex]:
+    with FakeVertex() as running:
+        yield running
+
+
+def clients(fake: FakeVertex) -> tuple[Any, Any]:
+    credentials = fake.service_account_credentials()
+    return (vertex_client(credentials=credentials, base_url=fake.base_url, max_retries=0),
+            async_vertex_client(credentials=credentials, base_url=fake.base_url, max_retries=0))
+
+
+def signed_call(fake: FakeVertex, request_index: int) -> dict[str, Any]:
+    """The one assistant tool call replayed in a chat request, checked to carry the signature it came with."""
+    messages = fake.chat_requests[request_index].json["messages"]
+    calls: list[dict[str, Any]] = [call for message in messages if message.get("role") == "assistant"
+                                   for call in message.get("tool_calls") or ()]
+    (call,) = calls
+    issued = fake.thought_signatures[call["id"]]
+    assert call["extra_content"]["google"]["thought_signature"] == issued
+    return call
+
+
+def assert_signed_by_google(fake: FakeVertex) -> None:
+    """Every chat request went out with a token the fake's token endpoint issued."""
+    assert fake.chat_requests
+    assert all(request.bearer_token and request.bearer_token.startswith("ya29.") for request in fake.chat_requests)
+
+
+# -- instructor ------------------------------------------------------------------------------------
+
+
+def test_instructor_extracts_through_a_tool_call(fake: FakeVertex) -> None:
+    instructor = pytest.importorskip("instructor")
+    fake.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
+    client = instructor.from_openai(clients(fake)[0])
+
+    person = client.chat.completions.create(
+        model=GEMINI_3, response_model=Person,
+        messages=[{"role": "user", "content": "Ada Lovelace died at 36."}],
+    )
+
+    assert isinstance(person, Person) and person.model_dump() == {"name": "Ada Lovelace", "age": 36}
+    (request,) = fake.chat_requests
+    assert [tool["function"]["name"] for tool in request.json["tools"]] == ["Person"]
+    assert request.json["tool_choice"] == {"type": "function", "function": {"name": "Person"}}
+    assert_signed_by_google(fake)
+
+
+def test_instructor_retry_sends_the_signature_back(fake: FakeVertex) -> None:
+    """A reply that fails validation is sent back with the error: Gemini 3 wants its signature with it."""
+    instructor = pytest.importorskip("instructor")
+    fake.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": "thirty-six"}),
+                Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
+    client = instructor.from_openai(clients(fake)[0])
+
+    person = client.chat.completions.create(
+        model=GEMINI_3, response_model=Person, max_retries=1,
+        messages=[{"role": "user", "content": "Ada Lovelace died at 36."}],
+    )
+
+    assert person.age == 36
+    assert len(fake.chat_requests) == 2
+    signed_call(fake, 1)
+
+
+async def test_instructor_json_schema_mode_async(fake: FakeVertex) -> None:
+    instructor = pytest.importorskip("instructor")
+    fake.script(Reply.text('{"name": "Grace Hopper", "age": 85}'))
+    client = instructor.from_openai(clients(fake)[1], mode=instructor.Mode.JSON_SCHEMA)
+
+    person = await client.chat.completions.create(
+        model="google/gemini-2.5-flash", response_model=Person,
+        messages=[{"role": "user", "content": "Grace Hopper died at 85."}],
+    )
+
+    assert isinstance(person, Person) and person.model_dump() == {"name": "Grace Hopper", "age": 85}
+    (request,) = fake.chat_requests
+    assert request.json["response_format"]["type"] == "json_schema"
+    assert request.json["response_format"]["json_schema"]["schema"]["required"] == ["name", "age"]
+
+
+# -- OpenAI Agents SDK -----------------------------------------------------------------------------
+
+
+def weather_agent(fake: FakeVertex, model: str = GEMINI_3) -> tuple[Any, Any]:
+    agents = pytest.importorskip("agents")
+    agent = agents.Agent(
+        name="weather",
+        instructions="Answer with the weather.",
+        model=agents.OpenAIChatCompletionsModel(model=model, openai_client=clients(fake)[1]),
+        tools=[agents.function_tool(get_weather)],
+    )
+    return agents, agent
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["run", "run_streamed"])
+async def test_agents_tool_loop_keeps_the_thought_signature(fake: FakeVertex, streamed: bool) -> None:
+    """openai-agents-python #2137: the tool call goes back to Gemini 3 with its signature."""
+    agents, agent = weather_agent(fake)
+    fake.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
+    config = agents.RunConfig(tracing_disabled=True)  # traces would otherwise go to OpenAI
+
+    if streamed:
+        result = agents.Runner.run_streamed(agent, "Weather in Paris?", run_config=config)
+        async for _ in result.stream_events():
+            pass
+    else:
+        result = await agents.Runner.run(agent, "Weather in Paris?", run_config=config)
+
+    assert result.final_output == "It is sunny in Paris."
+    assert len(fake.chat_requests) == 2
+    call = signed_call(fake, 1)
+    assert call["function"] == {"name": "get_weather", "arguments": '{"city": "Paris"}'}
+    (tool_reply,) = [m for m in fake.chat_requests[1].json["messages"] if m["role"] == "tool"]
+    assert tool_reply == {"role": "tool", "tool_call_id": call["id"], "content": "Sunny in Paris, 21 degrees."}
+    assert_signed_by_google(fake)
+
+
+async def test_agents_streamed_parallel_calls_stay_apart(fake: FakeVertex) -> None:
+    """Vertex streams parallel calls with unstable `index` values, which the Agents SDK groups by; the
+    wire layer renumbers them, so each call keeps its own id, name and arguments (and the first its signature)."""
+    agents, agent = weather_agent(fake)
+    fake.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Rome"})),
+                Reply.text("Sunny in both."))
+
+    result = agents.Runner.run_streamed(agent, "Weather in Paris and Rome?",
+                                        run_config=agents.RunConfig(tracing_disabled=True))
+    async for _ in result.stream_events():
+        pass
+
+    assert result.final_output == "Sunny in both."
+    (assistant,) = [m for m in fake.chat_requests[1].json["messages"] if m["role"] == "assistant"]
+    assert [call["function"]["arguments"] for call in assistant["tool_calls"]] == [
+        '{"city": "Paris"}', '{"city": "Rome"}']
+    first, second = assistant["tool_calls"]
+    assert first["extra_content"]["google"]["thought_signature"] == fake.thought_signatures[first["id"]]
+    assert "extra_content" not in second  # Vertex signs only the first of parallel calls
+    tool_replies = [m for m in fake.chat_requests[1].json["messages"] if m["role"] == "tool"]
+    assert [(m["tool_call_id"], m["content"]) for m in tool_replies] == [
+        (first["id"], "Sunny in Paris, 21 degrees."), (second["id"], "Sunny in Rome, 21 degrees.")]
+
+
+# -- LangChain -------------------------------------------------------------------------------------
+
+
+def chat_openai(fake: FakeVertex, model: str = "google/gemini-2.5-flash") -> Any:
+    langchain_openai = pytest.importorskip("langchain_openai")
+    sync, async_ = clients(fake)
+    # ChatOpenAI calls `client`/`async_client` for plain calls and `root_client`/`root_async_client` for
+    # structured output and streaming: hand it all four, or it builds its own from OPENAI_API_KEY.
+    return langchain_openai.ChatOpenAI(
+        model=model, client=sync.chat.completions, async_client=async_.chat.completions,
+        root_client=sync, root_async_client=async_,
+    )
+
+
+async def test_langchain_invoke_and_ainvoke(fake: FakeVertex) -> None:
+    llm = chat_openai(fake)
+    fake.script(Reply.text("Bonjour."), Reply.text("Hola."))
+
+    assert llm.invoke("Say hello in French.").content == "Bonjour."
+    assert (await llm.ainvoke("Say hello in Spanish.")).content == "Hola."
+    assert [r.json["messages"][-1]["content"] for r in fake.chat_requests] == [
+        "Say hello in French.", "Say hello in Spanish."]
+    assert_signed_by_google(fake)
+
+
+def test_langchain_structured_output(fake: FakeVertex) -> None:
+    llm = chat_openai(fake).with_structured_output(Person)
+    fake.script(Reply.text('{"name": "Alan Turing", "age": 41}'))
+
+    assert llm.invoke("Alan Turing died at 41.") == Person(name="Alan Turing", age=41)
+    (request,) = fake.chat_requests
+    assert request.json["response_format"]["type"] == "json_schema"
+
+
+def test_langchain_tool_loop_keeps_the_thought_signature(fake: FakeVertex) -> None:
+    """LangChain rebuilds assistant messages from its own tool-call records, without `extra_content`:
+    the signature can only come back from the client's wire layer, which remembers it by call id."""
+    messages_module = pytest.importorskip("langchain_core.messages")
+    llm = chat_openai(fake, GEMINI_3).bind_tools([get_weather])
+    fake.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
+
+    history: list[Any] = [messages_module.HumanMessage("Weather in Paris?")]
+    ai = llm.invoke(history)
+    (tool_call,) = ai.tool_calls
+    history += [ai, messages_module.ToolMessage(get_weather(**tool_call["args"]), tool_call_id=tool_call["id"])]
+    answer = llm.invoke(history)
+
+    assert answer.content == "It is sunny in Paris."
+    assert signed_call(fake, 1)["id"] == tool_call["id"]
