@@ -8,7 +8,6 @@ import re
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 import openai
 
 from . import _google
@@ -158,10 +157,9 @@ def _build(
 def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"]) -> Any:
     """Install the auth on the user's client, or on a default client of the family openai runs on."""
     if http_client is None:
-        if mode == "sync":
-            factory = getattr(openai, "DefaultHttpx2Client", None) or openai.DefaultHttpxClient
-        else:
-            factory = getattr(openai, "DefaultAsyncHttpx2Client", None) or openai.DefaultAsyncHttpxClient
+        # The SDK's own default: on httpx2 from openai 3, on httpx before (2.47 to 2.x also offer an
+        # httpx2 client, which raises unless the SDK's httpx2 extra is installed).
+        factory = openai.DefaultHttpxClient if mode == "sync" else openai.DefaultAsyncHttpxClient
         return factory(auth=auth)
     expected = "Client" if mode == "sync" else "AsyncClient"
     if not any(isinstance(http_client, getattr(family, expected)) for family in FAMILIES):

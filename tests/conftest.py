@@ -156,10 +156,11 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
                  "CLOUDSDK_CONFIG", "GCE_METADATA_HOST", "GCE_METADATA_IP"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "gcloud"))  # no well-known ADC file
-    # google-auth reads NO_GCE_CHECK once, at import; this flag is what it consults afterwards.
+    # No probe of a metadata server: google-auth's own switch for it (NO_GCE_CHECK) is read at import and
+    # kept under a name that changed between releases, so the probe itself is replaced.
     from google.auth.compute_engine import _metadata
 
-    monkeypatch.setattr(_metadata, "_NO_GCE_CHECK", True)
+    monkeypatch.setattr(_metadata, "is_on_gce", lambda request: False)
 
 
 # --- cassettes (style.md §10) ------------------------------------------------------------------

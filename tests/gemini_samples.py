@@ -7,7 +7,6 @@ reference lacks (a tagged thought stream), it is built in the envelope of §2 an
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -17,10 +16,11 @@ from openai.types.chat import ChatCompletion
 
 from openai_vertex import async_vertex_client, vertex_client
 
+from .compat import SDK_HTTP
 from .conftest import FakeCredentials
 
 # The HTTP library that the installed openai runs on: httpx2 from openai 3, httpx before.
-HTTP: Any = importlib.import_module("httpx2" if hasattr(openai, "DefaultHttpx2Client") else "httpx")
+HTTP: Any = SDK_HTTP
 BASE_URL = "https://example.invalid/v1"
 
 # §1, REAL: gemini-2.5-flash, reasoning outside completion_tokens (15 + 18 + 41 = 74).

@@ -17,6 +17,7 @@ from google.auth import exceptions as ga_exceptions
 from openai_vertex import OpenAIVertexError, VertexAuth
 from openai_vertex._auth import FAILURE_BACKOFF
 
+from .compat import raises_vertex_error, sdk_family_param, sdk_retries
 from .conftest import FAMILY_IDS, HTTPX_FAMILIES, FakeCredentials, TokenServer, chat_completion
 
 family_param = pytest.mark.parametrize("family", HTTPX_FAMILIES, ids=FAMILY_IDS)
@@ -142,14 +143,15 @@ def test_failed_refresh_is_shared_within_the_backoff_window() -> None:
 
 # --- whole SDK clients over MockTransport ------------------------------------------------------
 
-@family_param
+@sdk_family_param
 def test_sdk_does_not_retry_or_relabel_a_refresh_failure(family: Any) -> None:
     sent: list[Any] = []
     creds = FakeCredentials(fail=ga_exceptions.RefreshError("invalid_grant: Bad Request"))
     http = family.Client(transport=family.MockTransport(lambda r: sent.append(r) or family.Response(200)),
                          auth=VertexAuth(creds))
-    client = openai.OpenAI(api_key="x", base_url="https://example.test/v1", http_client=http, max_retries=3)
-    with pytest.raises(OpenAIVertexError):
+    client = openai.OpenAI(api_key="x", base_url="https://example.test/v1", http_client=http,
+                           max_retries=sdk_retries(3))
+    with raises_vertex_error():
         client.chat.completions.create(model="google/gemini-2.5-flash", messages=[])
     assert sent == [] and creds.refreshes == 1
 
@@ -177,14 +179,14 @@ async def _aask(client: openai.AsyncOpenAI) -> str | None:
     return completion.choices[0].message.content
 
 
-@family_param
+@sdk_family_param
 def test_sequential_calls_fetch_one_token(token_server: TokenServer, family: Any) -> None:
     client = _sync_client(token_server, family)
     assert [_ask(client) for _ in range(20)] == ["ok"] * 20
     assert token_server.fetches == 1
 
 
-@family_param
+@sdk_family_param
 def test_sixteen_threads_fetch_one_token(token_server: TokenServer, family: Any) -> None:
     token_server.delay = 0.2  # all threads arrive while the first fetch is under way
     client = _sync_client(token_server, family)
@@ -204,7 +206,7 @@ def test_sixteen_threads_fetch_one_token(token_server: TokenServer, family: Any)
     assert token_server.fetches == 1
 
 
-@family_param
+@sdk_family_param
 async def test_two_hundred_tasks_fetch_one_token(token_server: TokenServer, family: Any) -> None:
     token_server.delay = 0.2
     client = _async_client(token_server, family)
@@ -212,7 +214,7 @@ async def test_two_hundred_tasks_fetch_one_token(token_server: TokenServer, fami
     assert token_server.fetches == 1
 
 
-@family_param
+@sdk_family_param
 async def test_event_loop_keeps_running_while_the_token_endpoint_is_slow(token_server: TokenServer,
                                                                           family: Any) -> None:
     # Pay the SDK's own first-call costs (lazy imports, model building) on another client first, so
@@ -243,7 +245,7 @@ async def test_event_loop_keeps_running_while_the_token_endpoint_is_slow(token_s
     assert len(gaps) > 20 and max(gaps) < 0.05, f"event loop stalled for {max(gaps) * 1000:.0f} ms"
 
 
-@family_param
+@sdk_family_param
 def test_401_from_vertex_is_recovered_with_one_new_token(token_server: TokenServer, family: Any) -> None:
     client = _sync_client(token_server, family)
     assert _ask(client) == "ok"
@@ -252,7 +254,7 @@ def test_401_from_vertex_is_recovered_with_one_new_token(token_server: TokenServ
     assert token_server.fetches == 2
 
 
-@family_param
+@sdk_family_param
 async def test_async_401_is_recovered_and_a_second_401_reaches_the_sdk(token_server: TokenServer,
                                                                        family: Any) -> None:
     client = _async_client(token_server, family)
@@ -266,7 +268,7 @@ async def test_async_401_is_recovered_and_a_second_401_reaches_the_sdk(token_ser
     assert token_server.fetches == 3
 
 
-@family_param
+@sdk_family_param
 def test_stale_token_refreshes_in_background_against_real_credentials(token_server: TokenServer,
                                                                        family: Any) -> None:
     token_server.expires_in = 200  # under google-auth's 3 min 45 s threshold: stale at once
@@ -283,20 +285,20 @@ def test_stale_token_refreshes_in_background_against_real_credentials(token_serv
     assert token_server.fetches == 2
 
 
-@family_param
+@sdk_family_param
 def test_refresh_is_bounded_by_the_request_timeout(token_server: TokenServer, family: Any) -> None:
     token_server.delay = 3.0
     http = family.Client(transport=family.MockTransport(token_server.vertex_handler()),
                          auth=VertexAuth(token_server.service_account()))
     client = openai.OpenAI(api_key="x", base_url="https://example.test/v1", http_client=http,
-                           max_retries=2, timeout=0.3)
+                           max_retries=sdk_retries(2), timeout=0.3)
     started = time.monotonic()
-    with pytest.raises(OpenAIVertexError, match="(?i)timed out|could not be reached"):
+    with raises_vertex_error(match="(?i)timed out|could not be reached"):
         _ask(client)
     assert time.monotonic() - started < 2.5
 
 
-@family_param
+@sdk_family_param
 def test_token_endpoint_5xx_then_success_still_succeeds(token_server: TokenServer, family: Any) -> None:
     token_server.failures = [(503, '{"error": "unavailable"}')]
     assert _ask(_sync_client(token_server, family)) == "ok"

@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import openai
 import pydantic
 import pytest
 import yaml

@@ -23,9 +23,9 @@ import yaml
 
 from openai_vertex import OpenAIVertexError, VertexAuth, async_vertex_client, vertex_client
 from openai_vertex._client import API_KEY_PLACEHOLDER
-from openai_vertex._compat import FAMILIES
 
-from .conftest import CASSETTE_PROJECT, HTTPX_FAMILIES, FakeCredentials, chat_completion
+from .compat import SDK_HTTP, raises_vertex_error, sdk_families
+from .conftest import CASSETTE_PROJECT, FakeCredentials, chat_completion
 from .leaks import SHAPES, Secrets
 from .loopback import HANG, Answer, Exchange, RawHTTPServer, Stand, aask, ask, user_credentials
 
@@ -52,8 +52,7 @@ def make_client(mode: str, family: Any, **kwargs: Any) -> openai.OpenAI | openai
     return async_vertex_client(http_client=http, max_retries=0, **kwargs)
 
 
-CLIENT_KINDS = [pytest.param(family, id=family.__name__) for family in HTTPX_FAMILIES]
-CLIENT_KINDS.append(pytest.param(None, id="sdk-default-client"))
+CLIENT_KINDS = [*sdk_families(), pytest.param(None, id="sdk-default-client")]
 modes = pytest.mark.parametrize("mode", ["sync", "async"])
 
 
@@ -80,7 +79,7 @@ def test_a_redirect_from_the_token_endpoint_is_not_followed(stand: Stand) -> Non
     with RawHTTPServer(lambda request: Answer.json(200, {"access_token": "stolen", "expires_in": 3600})) as other:
         stand.google.token_script.append(lambda request: Answer(307, headers={"location": f"{other.url}/token"}))
         client = vertex_client(base_url=stand.base_url, credentials=stand.service_account(), max_retries=0)
-        with pytest.raises(OpenAIVertexError):
+        with raises_vertex_error():
             ask(client)
     assert other.wire == b""
     assert stand.google.chat_requests == []
@@ -183,7 +182,7 @@ async def test_no_secret_in_any_repr_message_or_traceback(stand: Stand, echo: An
     for credentials in (stand.service_account(), user_credentials(stand)):
         stand.google.token_script.append(echo)
         client = vertex_client(base_url=stand.base_url, credentials=credentials, max_retries=0)
-        with pytest.raises(OpenAIVertexError) as info:
+        with raises_vertex_error() as info:
             ask(client)
         assert isinstance(info.value.__cause__, Exception)  # google-auth's error, printed in tracebacks too
         errors.append(info.value)
@@ -191,7 +190,7 @@ async def test_no_secret_in_any_repr_message_or_traceback(stand: Stand, echo: An
 
     stand.google.token_script.append(HANG)
     slow = vertex_client(base_url=stand.base_url, credentials=stand.service_account(), max_retries=0, timeout=0.3)
-    with pytest.raises(OpenAIVertexError) as info:
+    with raises_vertex_error() as info:
         ask(slow)
     errors.append(info.value)
     with pytest.raises(OpenAIVertexError) as info:
@@ -210,7 +209,8 @@ async def test_no_secret_in_any_repr_message_or_traceback(stand: Stand, echo: An
 
 # --- DEBUG logs of a whole session -----------------------------------------------------------------------
 
-FAMILY_NAMES = [family.__name__ for family in FAMILIES]
+# The SDK's default client and an httpx one are both used below.
+FAMILY_NAMES = sorted({SDK_HTTP.__name__, "httpx"})
 # Each HTTP library logs under its own name, and its transport under httpcore's (httpx) or httpcore2's.
 _TRANSPORT_LOGGERS = {"httpx": "httpcore", "httpx2": "httpcore2"}
 LOGGERS = ["openai", "google", *FAMILY_NAMES, *(_TRANSPORT_LOGGERS[name] for name in FAMILY_NAMES)]
@@ -241,7 +241,7 @@ async def test_debug_logs_of_a_whole_session_hold_no_secret(stand: Stand, caplog
     stand.google.token_script.append(Answer.json(400, {"error": "invalid_grant",
                                                        "error_description": "Token has been expired or revoked."}))
     failing = async_vertex_client(base_url=stand.base_url, credentials=user_credentials(stand), max_retries=0)
-    with pytest.raises(OpenAIVertexError) as failed:
+    with raises_vertex_error() as failed:
         await aask(failing)
     logging.getLogger("app").error("chat request failed", exc_info=failed.value)  # as an application would
 
