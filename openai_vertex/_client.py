@@ -124,6 +124,15 @@ def _build(
     for name in ("api_key", "organization"):
         if name in openai_kwargs:
             raise VertexConfigError(f"{name}= is not used by Vertex AI, which takes Google credentials; remove it.")
+    if skip_unknown_signatures and not wire_compat:
+        raise VertexConfigError(
+            "skip_unknown_signatures=True needs the wire layer, which adds the signatures; drop wire_compat=False."
+        )
+    if http_client is not None and isinstance(getattr(http_client, "auth", None), VertexAuth):
+        raise VertexConfigError(
+            "This http_client already serves another Vertex client (its auth, wire layer and redirect guard are "
+            "per client); give each vertex_client / async_vertex_client its own http_client."
+        )
     location = _setting(location, "location", "GOOGLE_CLOUD_LOCATION") or "global"
     project = _setting(project, "project", "GOOGLE_CLOUD_PROJECT")
     if base_url is None:
@@ -150,8 +159,20 @@ def _build(
         # Self-deployed endpoints take the served model's own name: no `google/` prefix there.
         openapi = endpoint == "openapi" and "/endpoints/" not in base_url.replace("/endpoints/openapi", "")
         install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
+    openai_kwargs["default_headers"] = _without_header_env(openai_kwargs.get("default_headers"))
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
                         **openai_kwargs)
+
+
+def _without_header_env(default_headers: Any) -> dict[str, Any]:
+    """`default_headers` that cancel the headers the SDK would take from OPENAI_CUSTOM_HEADERS.
+
+    That variable is meant for OpenAI's API (or a proxy in front of it); read by the SDK, it would send its
+    headers to Google too, `x-goog-user-project` (the billed project) included. Headers passed here win.
+    """
+    given = dict(default_headers or {})
+    names = {line.split(":", 1)[0].strip() for line in os.environ.get("OPENAI_CUSTOM_HEADERS", "").split("\n")}
+    return {**{name: openai.Omit() for name in names if name and name not in given}, **given}
 
 
 def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"]) -> Any:

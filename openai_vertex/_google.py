@@ -162,8 +162,8 @@ def refresh_error(creds: Credentials, exc: BaseException) -> OpenAIVertexError:
             "that the service account key (GOOGLE_APPLICATION_CREDENTIALS) exists and is not disabled."
         )
     elif isinstance(exc, ga_exceptions.TransportError):
-        hint = " The token endpoint could not be reached in time; the request was not sent."
-    return OpenAIVertexError(f"Could not refresh Google credentials ({kind}): {detail}.{hint}")
+        hint = " The token endpoint could not be reached or did not answer in time; the request was not sent."
+    return OpenAIVertexError(f"Could not refresh Google credentials ({kind}): {detail.rstrip('.')}.{hint}")
 
 
 class _HttpxResponse(ga_transport.Response):  # type: ignore[misc]

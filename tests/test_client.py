@@ -134,6 +134,8 @@ def test_project_comes_from_adc_when_nothing_else_names_one(token_server: TokenS
         ({"project": "my-proj", "endpoint": "openapi/../x"}, {}, ["endpoint="]),
         ({"base_url": "http://vertex.example.com/v1"}, {}, ["base_url=", "https"]),
         ({"project": "my-proj", "api_key": "sk-x"}, {}, ["api_key="]),
+        ({"project": "my-proj", "wire_compat": False, "skip_unknown_signatures": True}, {},
+         ["skip_unknown_signatures=", "wire_compat=False"]),
         ({}, {}, ["project=", "GOOGLE_CLOUD_PROJECT"]),
     ],
 )
@@ -158,6 +160,24 @@ def test_missing_adc_names_the_fixes() -> None:
         vertex_client(project="my-proj")
     message = str(info.value)
     assert "GOOGLE_APPLICATION_CREDENTIALS" in message and "gcloud auth application-default login" in message
+
+
+def test_an_http_client_serves_one_vertex_client_only() -> None:
+    # A second client would take over its auth and wire-layer options, and the first would sign with
+    # the second one's credentials.
+    http = httpx.Client()
+    vertex_client(project="my-proj", credentials=FakeCredentials(), http_client=http)
+    with pytest.raises(ValueError, match="its own http_client"):
+        vertex_client(project="other-proj", credentials=FakeCredentials(), http_client=http)
+
+
+def test_custom_header_variable_is_not_sent_but_default_headers_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_CUSTOM_HEADERS", "X-Canary: canary\nx-goog-user-project: canary-billing\nX-Mine: env")
+    client, sent = _recording_client(httpx, project="my-proj", default_headers={"X-Mine": "argument"})
+    client.chat.completions.create(model="google/gemini-2.5-flash", messages=[])
+    (request,) = sent
+    assert "x-canary" not in request.headers and "x-goog-user-project" not in request.headers
+    assert request.headers["x-mine"] == "argument"
 
 
 def test_wrong_http_client_type_is_refused() -> None:

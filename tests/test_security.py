@@ -131,6 +131,8 @@ CANARIES = {
     "OPENAI_PROJECT_ID": "proj_canary-project",
     "OPENAI_ADMIN_KEY": "sk-admin-canary",
     "OPENAI_WEBHOOK_SECRET": "whsec_canary",
+    # openai >= 2 adds these headers to every request; one would pick the billed project.
+    "OPENAI_CUSTOM_HEADERS": "X-Canary: canary-header\nx-goog-user-project: canary-billing",
 }
 
 
