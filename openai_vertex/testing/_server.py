@@ -48,6 +48,8 @@ class LoopbackServer(ThreadingHTTPServer):
     """Serves `app` on 127.0.0.1 from a daemon thread; `stop()` also closes kept-alive connections."""
 
     daemon_threads = True
+    # The standard library's backlog of 5 resets connections when a test opens hundreds at once.
+    request_queue_size = 1024
 
     def __init__(self, app: App, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
