@@ -18,18 +18,15 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from . import _google
+from ._compat import FAMILIES
 from ._errors import OpenAIVertexError
 from ._google import Credentials
-
-try:
-    import httpx2
-except ImportError:  # openai < 3 runs on httpx alone
-    httpx2 = None
 
 if TYPE_CHECKING:
     _Bases: tuple[type, ...] = (httpx.Auth,)
 else:
-    _Bases = (httpx.Auth,) if httpx2 is None else (httpx.Auth, httpx2.Auth)
+    # httpx first: its Auth is what the annotations name; httpx2's too when installed (openai >= 3).
+    _Bases = (httpx.Auth, *(family.Auth for family in FAMILIES if family is not httpx))
 
 # A refresh of a request without any timeout still must end; google-auth's own default is 120 s.
 DEFAULT_REFRESH_TIMEOUT = 120.0

@@ -86,7 +86,7 @@ def default_credentials() -> tuple[Credentials, str | None]:
             f"The Google credentials file {_adc_file()} could not be loaded ({type(exc).__name__}: "
             f"{redact(str(exc))}). {_ADC_HINT}"
         ) from exc
-    return cast(Credentials, creds), cast("str | None", project)
+    return creds, project
 
 
 def _adc_file() -> str:
@@ -166,7 +166,7 @@ def refresh_error(creds: Credentials, exc: BaseException) -> OpenAIVertexError:
     return OpenAIVertexError(f"Could not refresh Google credentials ({kind}): {detail.rstrip('.')}.{hint}")
 
 
-class _HttpxResponse(ga_transport.Response):  # type: ignore[misc]
+class _HttpxResponse(ga_transport.Response):
     def __init__(self, response: httpx.Response) -> None:
         self._response = response
 
@@ -183,7 +183,7 @@ class _HttpxResponse(ga_transport.Response):  # type: ignore[misc]
         return self._response.content
 
 
-class _HttpxRequest(ga_transport.Request):  # type: ignore[misc]
+class _HttpxRequest(ga_transport.Request):
     """google-auth's transport interface over httpx, with one deadline for all of a refresh's calls."""
 
     def __init__(self, client: httpx.Client, deadline: float) -> None:
