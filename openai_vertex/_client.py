@@ -159,7 +159,8 @@ def _build(
         # Self-deployed endpoints take the served model's own name: no `google/` prefix there.
         openapi = endpoint == "openapi" and "/endpoints/" not in base_url.replace("/endpoints/openapi", "")
         install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
-    openai_kwargs["default_headers"] = _without_header_env(openai_kwargs.get("default_headers"))
+    if os.environ.get("OPENAI_CUSTOM_HEADERS") and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
+        openai_kwargs["default_headers"] = _without_header_env(openai_kwargs.get("default_headers"))
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
                         **openai_kwargs)
 
