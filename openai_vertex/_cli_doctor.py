@@ -12,7 +12,7 @@ import openai
 from google.auth import _cloud_sdk
 
 from . import _google
-from ._client import vertex_base_url, vertex_client
+from ._client import _check_base_url as _check_url, vertex_base_url, vertex_client
 from ._errors import OpenAIVertexError, VertexConfigError
 from ._google_errors import find_error
 
@@ -116,6 +116,11 @@ def _check_base_url(
     report: _Report, args: argparse.Namespace, credentials: Any, project: str | None, location: str
 ) -> str | None:
     if args.base_url:
+        try:
+            _check_url(args.base_url)
+        except VertexConfigError as exc:
+            report.fail("base URL", str(exc), "pass an https:// --base-url (plain http only for loopback hosts)")
+            return None
         report.ok("base URL", f"{args.base_url} (from --base-url)")
         return str(args.base_url)
     if project is None:

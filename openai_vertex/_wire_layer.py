@@ -16,6 +16,7 @@ The transport adapters that apply it to httpx and httpx2 clients are in `_wire.p
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Protocol
@@ -25,6 +26,19 @@ from ._google_errors import unwrap_error_body
 from ._json import NOT_JSON, dumps, merge_missing
 from ._signatures import SignatureCache, remember_completion, restore_signatures
 from ._sse import SSENormaliser
+
+
+# The packages between a user's `create()` call and the wire layer, which a warning should point past.
+_PLUMBING = frozenset({"openai_vertex", "openai", "httpx", "httpx2", "httpcore", "httpcore2", "anyio", "asyncio",
+                       "contextlib"})
+
+
+def _caller_stacklevel() -> int:
+    """The `stacklevel` of the first frame outside the SDK and HTTP plumbing: the code that sent the request."""
+    frame, level = sys._getframe(2), 2  # the caller of the function that warns
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in _PLUMBING:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class BodyProcessor(Protocol):
@@ -134,5 +148,5 @@ class WireLayer:
                 "client never received (history from another model or process). Gemini accepts them but "
                 "cannot use the reasoning behind them. This warning is shown once per client.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=_caller_stacklevel(),
             )

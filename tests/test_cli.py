@@ -117,6 +117,14 @@ def test_doctor_project_sources(capsys: pytest.CaptureFixture[str], fake: FakeVe
     assert "env-project (from GOOGLE_CLOUD_PROJECT)" in out and "europe-west4 (from --location)" in out
 
 
+def test_doctor_refuses_a_plain_http_base_url_before_any_call(capsys: pytest.CaptureFixture[str],
+                                                               fake: FakeVertex) -> None:
+    status, out, _ = run(capsys, "doctor", "--base-url", "http://vertex.example.com/v1")
+    assert status == 1, out
+    assert "FAIL  base URL" in out and "https" in out and "1 check failed." in out
+    assert "test call" not in out and fake.chat_requests == []
+
+
 def test_doctor_explains_a_refused_call(capsys: pytest.CaptureFixture[str], fake: FakeVertex) -> None:
     fake.script(Reply.error(403, "Vertex AI API has not been used in project fake-project before or it is disabled."))
     status, out, _ = run(capsys, "doctor", "--base-url", fake.base_url)

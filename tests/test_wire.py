@@ -338,8 +338,9 @@ def foreign_history() -> list[dict[str, Any]]:
 async def test_skip_sentinel_on_first_unknown_call_when_opted_in(kind: Kind) -> None:
     sent: list[Any] = []
     client = kind.client(recording(kind, sent), skip_unknown_signatures=True)
-    with pytest.warns(UserWarning, match="skip_thought_signature_validator"):
+    with pytest.warns(UserWarning, match="skip_thought_signature_validator") as warned:
         await create(client, messages=foreign_history())
+    assert warned[0].filename == __file__  # it points at the code that sent the request
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per client
         await create(client, messages=foreign_history())
