@@ -12,8 +12,9 @@ documented shapes with replies you script; it does not emulate a model.
         client = vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url)
         client.chat.completions.create(model="google/gemini-2.5-flash", messages=[...])
 
-With pytest, the plugin installed by the `testing` extra provides the `fake_vertex` fixture (a running
-FakeVertex) and the `vertex_vcr_config` fixture (scrubbing settings for pytest-recording cassettes).
+With pytest, the package's plugin (registered as a pytest entry point; FakeVertex needs `cryptography`, which
+the `testing` extra installs) provides the `fake_vertex` fixture (a running FakeVertex) and the
+`vertex_vcr_config` fixture (scrubbing settings for pytest-recording cassettes).
 """
 
 from __future__ import annotations
