@@ -20,11 +20,7 @@ import time
 from typing import Any
 
 from openai_vertex.testing import FakeVertex
-from openai_vertex.testing._server import LoopbackServer, RecordedRequest
-
-# 200 clients connect at once; socketserver's default listen backlog (5) would drop most of their SYNs
-# and each dropped one waits a second for the kernel to retry, which is the server's fault, not the client's.
-LoopbackServer.request_queue_size = 1024
+from openai_vertex.testing._server import RecordedRequest
 
 
 class TimedFakeVertex(FakeVertex):

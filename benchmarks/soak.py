@@ -45,10 +45,6 @@ MODEL = "google/gemini-2.5-flash"
 MESSAGES: Any = [{"role": "user", "content": "ping"}]
 # Workers start spread over at least this many seconds, as a service's would, not all in one instant.
 RAMP = 1.0
-# FakeVertex listens with socketserver's default backlog of 5 connections: with hundreds of clients
-# connecting, the kernel drops or resets the rest (1 s SYN retransmits, "connection reset by peer"),
-# which this soak would count against the library. Raised here until the testing kit raises it itself.
-BACKLOG = 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,7 +189,6 @@ def fake_vertex_process(dies_after: float) -> Iterator[tuple[str, dict[str, str]
 
 def _serve(connection: Connection, dies_after: float) -> None:
     with FakeVertex(token_dies_after=dies_after) as fake:
-        fake._server.socket.listen(BACKLOG)  # type: ignore[union-attr]
         connection.send((fake.base_url, fake.service_account_info()))
         while connection.recv() == "counters":
             connection.send((fake.token_requests, fake.auth_failures))
