@@ -128,8 +128,8 @@ def chat_kwargs(*parts: Mapping[str, Any] | None, reasoning_effort: str | None =
     if "reasoning_effort" in body:
         raise VertexConfigError("reasoning_effort is set both as an argument and inside extra_body; keep one")
     _check_reasoning(reasoning_effort, body)
-    # Sent through extra_body, which the SDK merges into the top level of the JSON: the same request, but
-    # also from openai < 1.58, whose create() has no `reasoning_effort` argument.
+    # Sent through extra_body, which the SDK merges into the top level of the JSON: the same request, and
+    # one keyword argument that wrappers of create() pass on without knowing it.
     return {"extra_body": {**body, "reasoning_effort": reasoning_effort}}
 
 
