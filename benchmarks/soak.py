@@ -75,8 +75,8 @@ class Figures:
         per_death = (self.fetches - self.clients) / self.deaths if self.deaths else float("nan")
         return (
             f"{self.threads} threads + {self.tasks} tasks for {self.seconds:.1f} s: "
-            f"{self.requests} requests ({self.requests / self.seconds:.0f}/s), {self.failed} failed "
-            f"{dict(self.failures) or ''}; {self.deaths} token deaths, {self.refusals} 401 answers, "
+            f"{self.requests} requests ({self.requests / self.seconds:.0f}/s), {self.failed} failed"
+            f"{f' {dict(self.failures)}' if self.failures else ''}; {self.deaths} token deaths, {self.refusals} 401 answers, "
             f"{self.fetches} token fetches ({self.clients} first fetches + {per_death:.2f} per death); "
             f"latency p50 {self._percentile(50):.3f} s, p99 {self._percentile(99):.3f} s, "
             f"max {max(self.latencies, default=0.0):.3f} s"
