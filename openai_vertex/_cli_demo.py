@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+import openai
+
 from ._client import vertex_client
 from ._events import AnswerDelta, ThoughtDelta, stream_events
 from ._extra_body import extra_body
@@ -49,7 +51,9 @@ def run_demo(out: TextIO) -> int:
     say("openai-vertex demo: a real openai.OpenAI client talking to FakeVertex, a local stand-in for")
     say("Vertex AI and Google's token endpoint (scripted replies; no Google account, no network).")
     with FakeVertex() as fake:
-        client = vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url)
+        # Only loopback traffic: a proxy from the environment (HTTP_PROXY, ...) could not reach FakeVertex.
+        client = vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url,
+                               http_client=openai.DefaultHttpxClient(trust_env=False))
         say(f"client base URL: {client.base_url}")
         say(f"credentials: service account {fake.service_account_email}, token fetched on first use")
         for number, (title, step) in enumerate(_STEPS, 1):

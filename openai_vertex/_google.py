@@ -130,6 +130,9 @@ def auth_headers(creds: Credentials, token: str) -> dict[str, str]:
     return headers
 
 
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
 @functools.cache
 def token_http_client() -> httpx.Client:
     """One client for all token fetches of the process.
@@ -137,7 +140,10 @@ def token_http_client() -> httpx.Client:
     Made once, ahead of the first refresh: building its TLS context holds the GIL for tens of
     milliseconds, which inside a refresh would stall every event loop of the process.
     """
-    return httpx.Client(follow_redirects=False)
+    # A loopback token endpoint (a test double, a local metadata emulator) is never reached through a proxy
+    # from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY: the proxy's loopback is not ours.
+    loopback: dict[str, httpx.BaseTransport | None] = {f"all://{host}": None for host in _LOOPBACK_HOSTS}
+    return httpx.Client(follow_redirects=False, mounts=loopback)
 
 
 def refresh(creds: Credentials, deadline: float) -> None:

@@ -68,7 +68,10 @@ def test_demo_runs_every_step_and_leaves_a_png(
 def test_demo_as_a_process_on_a_machine_without_google_setup(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GOOGLE_", "OPENAI_", "CLOUDSDK_"))}
     env.update(PYTHONPATH=str(PROJECT_ROOT), CLOUDSDK_CONFIG=str(tmp_path / "no-gcloud"), NO_GCE_CHECK="true")
-    done = subprocess.run([sys.executable, "-m", "openai_vertex", "demo"], cwd=tmp_path, env=env,
+    # A proxy that does not exist, as on a corporate laptop: the demo's loopback traffic must not use it.
+    dead_proxy = "http://127.0.0.1:9"
+    proxied = {**env, "HTTP_PROXY": dead_proxy, "HTTPS_PROXY": dead_proxy, "ALL_PROXY": dead_proxy, "NO_PROXY": ""}
+    done = subprocess.run([sys.executable, "-m", "openai_vertex", "demo"], cwd=tmp_path, env=proxied,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "openai-vertex-demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
