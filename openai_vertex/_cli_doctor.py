@@ -9,7 +9,6 @@ import time
 from typing import Any, TextIO
 
 import openai
-from google.auth import _cloud_sdk
 
 from . import _google
 from ._client import _check_base_url as _check_url, vertex_base_url, vertex_client
@@ -89,7 +88,7 @@ def _credentials_source() -> str:
     path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if path:
         return f"GOOGLE_APPLICATION_CREDENTIALS ({path})"
-    well_known = str(_cloud_sdk.get_application_default_credentials_path())  # type: ignore[no-untyped-call]
+    well_known = _google.adc_path()  # gcloud's file: GOOGLE_APPLICATION_CREDENTIALS is unset here
     if os.path.exists(well_known):
         return f"gcloud's application default credentials ({well_known})"
     return "the environment (metadata server or workload identity)"

@@ -90,13 +90,17 @@ def default_credentials() -> tuple[Credentials, str | None]:
 
 
 def _adc_file() -> str:
-    """The file Application Default Credentials were read from: the variable's, else gcloud's."""
+    """The file Application Default Credentials were read from, and why."""
+    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)" if explicit else adc_path()
+
+
+def adc_path() -> str:
+    """The file Application Default Credentials are read from: the variable's, else gcloud's."""
     from google.auth import _cloud_sdk
 
     explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if explicit:
-        return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)"
-    return cast(str, _cloud_sdk.get_application_default_credentials_path())
+    return explicit or cast(str, _cloud_sdk.get_application_default_credentials_path())
 
 
 def with_cloud_platform_scope(creds: Credentials) -> Credentials:

@@ -149,6 +149,15 @@ def test_config_reads_project_ids_from_the_environment(monkeypatch: pytest.Monke
         "/projects/test-project/y")
 
 
+def test_config_reads_project_ids_from_the_adc_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    key = tmp_path / "key.json"
+    key.write_text('{"type": "service_account", "project_id": "adc-proj", "quota_project_id": "billing-proj"}')
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    scrub = vertex_vcr_config()["before_record_request"]
+    request = scrub(_request("https://x.googleapis.com/v1/projects/adc-proj/y", b'{"p": "billing-proj"}'))
+    assert request.uri.endswith("/projects/test-project/y") and request.body == b'{"p": "test-project"}'
+
+
 def test_binary_bodies_pass_untouched() -> None:
     scrub = vertex_vcr_config(project_ids=["p"])["before_record_request"]
     body = b"\xff\xfe binary p"

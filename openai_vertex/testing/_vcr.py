@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
+
+from .. import _google
 
 REDACTED = "REDACTED"
 _SECRET_FIELDS = "access_token|refresh_token|id_token|assertion|client_secret|private_key"
@@ -37,12 +40,13 @@ def vertex_vcr_config(project_ids: Iterable[str] | None = None, *, placeholder: 
 
     Args:
         project_ids: the ids to hide; None reads them from `GOOGLE_CLOUD_PROJECT`, `GCLOUD_PROJECT`,
-            `CLOUDSDK_CORE_PROJECT` and `GOOGLE_CLOUD_QUOTA_PROJECT`.
+            `CLOUDSDK_CORE_PROJECT` and `GOOGLE_CLOUD_QUOTA_PROJECT`, and from the `project_id` and
+            `quota_project_id` of the Application Default Credentials file (read, never refreshed).
         placeholder: what replaces them. vcrpy scrubs requests the same way when replaying, so a test
             replays whether it runs with the real project or with the placeholder.
     """
     if project_ids is None:
-        project_ids = (os.environ[name] for name in _PROJECT_VARIABLES if os.environ.get(name))
+        project_ids = [*(os.environ[name] for name in _PROJECT_VARIABLES if os.environ.get(name)), *_adc_projects()]
     ids = sorted({p for p in project_ids if p and p != placeholder}, key=len, reverse=True)
     alternatives = "|".join(map(re.escape, ids))
     projects = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if ids else None
@@ -78,6 +82,18 @@ def vertex_vcr_config(project_ids: Iterable[str] | None = None, *, placeholder: 
         "before_record_request": before_record_request,
         "before_record_response": before_record_response,
     }
+
+
+def _adc_projects() -> list[str]:
+    """Project ids named in the ADC file: a project that comes from the credentials alone is hidden too."""
+    try:
+        with open(_google.adc_path(), encoding="utf-8") as file:
+            info = json.load(file)
+    except (OSError, ValueError):
+        return []
+    if not isinstance(info, dict):
+        return []
+    return [value for key in ("project_id", "quota_project_id") if isinstance(value := info.get(key), str)]
 
 
 def _is_credential_traffic(uri: str) -> bool:
