@@ -91,7 +91,8 @@ def extra_body(
             )
         named["cached_content"] = cached_content
     others = {key: value for key, value in google.items() if value is not None}
-    body = merge_extra_body({"extra_body": {"google": named}}, {"extra_body": {"google": others}})
+    body: dict[str, Any] = {"extra_body": {"google": named}}
+    _merge_into(body["extra_body"]["google"], others, "", conflict="an argument of extra_body() and its **google")
     if {"thinking_budget", "thinking_level"} <= set(body["extra_body"]["google"].get("thinking_config", {})):
         raise VertexConfigError("pass thinking_budget (Gemini 2.5) or thinking_level (Gemini 3), not both")
     return body
@@ -167,14 +168,15 @@ def _safety_settings(settings: object) -> list[dict[str, Any]]:
     return result
 
 
-def _merge_into(target: dict[str, Any], source: Mapping[str, Any], path: str) -> None:
+def _merge_into(target: dict[str, Any], source: Mapping[str, Any], path: str,
+                conflict: str = "extra_body parts") -> None:
     for key, value in source.items():
         where = f"{path}.{key}" if path else str(key)
         if isinstance(value, Mapping) and isinstance(target.get(key, {}), dict):
-            _merge_into(target.setdefault(key, {}), value, where)
+            _merge_into(target.setdefault(key, {}), value, where, conflict)
         elif key not in target:
             target[key] = copy.deepcopy(value)
         elif target[key] != value:
             raise VertexConfigError(
-                f"extra_body parts disagree on {where}: {target[key]!r} vs {value!r}; set it in one place"
+                f"{conflict} disagree on {where}: {target[key]!r} vs {value!r}; set it in one place"
             )

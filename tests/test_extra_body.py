@@ -66,6 +66,12 @@ def test_fields_it_does_not_name_are_merged_and_none_dropped() -> None:
     }
 
 
+def test_an_argument_and_the_same_field_in_google_must_agree() -> None:
+    with pytest.raises(OpenAIVertexError, match=r"extra_body\(\) and its \*\*google disagree on "
+                                                r"thinking_config\.thinking_budget: 1 vs 2"):
+        extra_body(thinking_budget=1, thinking_config={"thinking_budget": 2})
+
+
 def test_nothing_asked_gives_an_empty_google_block() -> None:
     assert extra_body() == {"extra_body": {"google": {}}}
 
