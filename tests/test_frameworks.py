@@ -180,8 +180,8 @@ async def test_agents_streamed_parallel_calls_stay_apart(fake: FakeVertex) -> No
 def chat_openai(fake: FakeVertex, model: str = "google/gemini-2.5-flash") -> Any:
     langchain_openai = pytest.importorskip("langchain_openai")
     sync, async_ = clients(fake)
-    # ChatOpenAI calls `client`/`async_client` for plain calls and `root_client`/`root_async_client` for
-    # structured output and streaming: hand it all four, or it builds its own from OPENAI_API_KEY.
+    # ChatOpenAI calls `client`/`async_client` for plain calls and streams, and `root_client` /
+    # `root_async_client` for structured output: hand it all four, or it builds its own from OPENAI_API_KEY.
     return langchain_openai.ChatOpenAI(
         model=model, client=sync.chat.completions, async_client=async_.chat.completions,
         root_client=sync, root_async_client=async_,
@@ -223,3 +223,21 @@ def test_langchain_tool_loop_keeps_the_thought_signature(fake: FakeVertex) -> No
 
     assert answer.content == "It is sunny in Paris."
     assert signed_call(fake, 1)["id"] == tool_call["id"]
+
+
+async def test_langchain_streams_text_and_a_tool_call(fake: FakeVertex) -> None:
+    """`astream` over Vertex's stream: the text arrives in pieces, and a streamed tool call, whose deltas
+    Vertex numbers unstably, comes out whole with its arguments."""
+    llm = chat_openai(fake, GEMINI_3).bind_tools([get_weather])
+    fake.script(Reply.text(["It is ", "sunny ", "in Paris."]), Reply.tool_call("get_weather", {"city": "Paris"}))
+
+    pieces = [chunk.content async for chunk in llm.astream("Weather in Paris?")]
+    merged: Any = None
+    async for chunk in llm.astream("And now with the tool?"):
+        merged = chunk if merged is None else merged + chunk
+
+    assert len([piece for piece in pieces if piece]) == 3 and "".join(pieces) == "It is sunny in Paris."
+    (tool_call,) = merged.tool_calls
+    assert tool_call["name"] == "get_weather" and tool_call["args"] == {"city": "Paris"}
+    assert all(request.json.get("stream") is True for request in fake.chat_requests)
+    assert_signed_by_google(fake)
