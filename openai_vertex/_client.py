@@ -130,8 +130,9 @@ def _build(
         )
     if http_client is not None and isinstance(getattr(http_client, "auth", None), VertexAuth):
         raise VertexConfigError(
-            "This http_client already serves another Vertex client (its auth, wire layer and redirect guard are "
-            "per client); give each vertex_client / async_vertex_client its own http_client."
+            "This http_client already has a VertexAuth (another Vertex client's, or one you set): the factory "
+            "installs its own auth, wire layer and redirect guard, so give each vertex_client / "
+            "async_vertex_client its own http_client, without auth."
         )
     location = _setting(location, "location", "GOOGLE_CLOUD_LOCATION") or "global"
     project = _setting(project, "project", "GOOGLE_CLOUD_PROJECT")
