@@ -17,12 +17,7 @@ import openai
 import pytest
 
 from openai_vertex import OpenAIVertexError
-from openai_vertex._compat import FAMILIES
-
-try:
-    import httpx2
-except ImportError:  # openai < 3 needs no httpx2
-    httpx2 = None  # type: ignore[assignment]
+from openai_vertex._compat import httpx2
 
 OPENAI_VERSION = tuple(int(part) for part in re.findall(r"\d+", openai.__version__)[:2])
 
@@ -42,9 +37,6 @@ reaches the caller as `APIConnectionError` whose `__cause__` is the `OpenAIVerte
 SDK_ERROR_TEXT_IS_MESSAGE = OPENAI_VERSION >= (3, 38)
 """From 3.38 an `APIStatusError` reads `Error code: N - <the body's error.message>`; before, the whole
 parsed body follows the dash."""
-
-HTTP_FAMILIES: list[ModuleType] = list(FAMILIES)
-"""Every HTTP library installed, for tests that drive clients or auth flows without the SDK."""
 
 needs_httpx2_sdk = pytest.mark.skipif(
     not SDK_TAKES_HTTPX2, reason=f"openai {openai.__version__} does not take httpx2 clients"

@@ -14,21 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from google.auth import credentials as ga_credentials
 from google.oauth2 import service_account
 
 from openai_vertex import testing
+from openai_vertex._compat import FAMILIES, httpx2
+from openai_vertex.testing._tokens import _key_pair
 
 import httpx
 
-try:
-    import httpx2
-except ImportError:
-    httpx2 = None
-
-HTTPX_FAMILIES = [httpx] if httpx2 is None else [httpx, httpx2]
+HTTPX_FAMILIES = list(FAMILIES)
 FAMILY_IDS = [family.__name__ for family in HTTPX_FAMILIES]
 CASSETTE_PROJECT = "openai-vertex-test"
 
@@ -100,12 +95,9 @@ class TokenServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def service_account_info(self) -> dict[str, str]:
-        """A service-account key file's contents, with a key made here and token_uri at this server."""
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+        """A service-account key file's contents, with the run's test key and token_uri at this server."""
         return {"type": "service_account", "project_id": "sa-project-1", "private_key_id": "k1",
-                "private_key": pem, "client_email": "sa@sa-project-1.iam.gserviceaccount.com",
+                "private_key": _key_pair()[0], "client_email": "sa@sa-project-1.iam.gserviceaccount.com",
                 "client_id": "1", "token_uri": self.url}
 
     def service_account(self) -> service_account.Credentials:

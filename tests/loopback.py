@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import json
 import secrets
 import socket
@@ -22,9 +21,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import google.oauth2.credentials
 import openai
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2 import service_account
+
+from openai_vertex.testing._tokens import _key_pair
 
 from .conftest import chat_completion
 
@@ -162,17 +161,6 @@ class RawHTTPServer:
         return chunk
 
 
-@functools.cache
-def _private_key() -> tuple[str, str]:
-    """One RSA key for the whole run: generating one costs tens of milliseconds."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    return private, public
-
-
 class GoogleStandIn:
     """Google's token endpoint (`/token`) and Vertex's chat endpoint (anything else), as an app.
 
@@ -216,7 +204,7 @@ class GoogleStandIn:
 
     def service_account_info(self, token_uri: str) -> dict[str, str]:
         return {"type": "service_account", "project_id": "standin-project", "private_key_id": "standin-key",
-                "private_key": _private_key()[0], "client_email": "standin@standin-project.iam.gserviceaccount.com",
+                "private_key": _key_pair()[0], "client_email": "standin@standin-project.iam.gserviceaccount.com",
                 "client_id": "1", "token_uri": token_uri}
 
     def service_account(self, token_uri: str, **kwargs: Any) -> service_account.Credentials:
@@ -227,7 +215,7 @@ class GoogleStandIn:
 
     @staticmethod
     def public_key() -> str:
-        return _private_key()[1]
+        return _key_pair()[1]
 
 
 @final
