@@ -99,11 +99,11 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         if state is _google.FRESH:
             # Keyed on what was read before asking: a refresh landing in between only causes a re-ask.
             self._fresh = (token, expiry, time.monotonic() + FRESH_VERDICT_REUSE)
-        elif state is _google.STALE:
+            return token
+        if state is _google.STALE:
             self._join_refresh(request, _is_not_fresh)  # not awaited: this request goes out now
-        else:
-            return None
-        return _google.current_token(self.credentials)
+            return _google.current_token(self.credentials)  # a refresh may have landed meanwhile
+        return None
 
     def _sign(self, request: Request, token: str) -> None:
         """Overwrite Authorization (the SDK always sends its placeholder key) and drop OpenAI headers."""

@@ -160,20 +160,21 @@ def _build(
         # Self-deployed endpoints take the served model's own name: no `google/` prefix there.
         openapi = endpoint == "openapi" and "/endpoints/" not in base_url.replace("/endpoints/openapi", "")
         install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
-    if os.environ.get("OPENAI_CUSTOM_HEADERS") and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
-        openai_kwargs["default_headers"] = _without_header_env(openai_kwargs.get("default_headers"))
+    custom_headers = os.environ.get("OPENAI_CUSTOM_HEADERS")
+    if custom_headers and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
+        openai_kwargs["default_headers"] = _cancelling(custom_headers, openai_kwargs.get("default_headers"))
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
                         **openai_kwargs)
 
 
-def _without_header_env(default_headers: Any) -> dict[str, Any]:
+def _cancelling(custom_headers: str, default_headers: Any) -> dict[str, Any]:
     """`default_headers` that cancel the headers the SDK would take from OPENAI_CUSTOM_HEADERS.
 
     That variable is meant for OpenAI's API (or a proxy in front of it); read by the SDK, it would send its
     headers to Google too, `x-goog-user-project` (the billed project) included. Headers passed here win.
     """
     given = dict(default_headers or {})
-    names = {line.split(":", 1)[0].strip() for line in os.environ.get("OPENAI_CUSTOM_HEADERS", "").split("\n")}
+    names = {line.split(":", 1)[0].strip() for line in custom_headers.split("\n")}
     return {**{name: openai.Omit() for name in names if name and name not in given}, **given}
 
 

@@ -91,8 +91,8 @@ def default_credentials() -> tuple[Credentials, str | None]:
 
 def _adc_file() -> str:
     """The file Application Default Credentials were read from, and why."""
-    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)" if explicit else adc_path()
+    source = " (GOOGLE_APPLICATION_CREDENTIALS)" if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") else ""
+    return adc_path() + source
 
 
 def adc_path() -> str:
