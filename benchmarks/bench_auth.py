@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import cProfile
 import datetime
-import inspect
 import pstats
 import time
 from collections.abc import Callable, Generator
@@ -33,20 +32,12 @@ from types import ModuleType
 from typing import Any
 
 import google.oauth2.credentials
-import httpx
 import openai
 from _timing import median, paired_difference, paired_ratio, sliced
 
 from openai_vertex import VertexAuth, async_vertex_client, vertex_client
+from openai_vertex._compat import FAMILIES
 
-try:
-    import httpx2
-except ImportError:  # openai < 3 runs on httpx alone
-    httpx2 = None  # type: ignore[assignment]
-
-# Newer factories also install the wire compatibility layer; measured with and without it when possible.
-WIRE_OPTION = "wire_compat" in inspect.signature(vertex_client).parameters
-FAMILIES: list[ModuleType] = [httpx] if httpx2 is None else [httpx, httpx2]
 BASE_URL = "https://aiplatform.googleapis.com/v1/projects/bench-project/locations/global/endpoints/openapi"
 MODEL = "google/gemini-2.5-flash"
 MESSAGES: Any = [{"role": "user", "content": "Say hello."}]
@@ -152,44 +143,24 @@ def bench_flows(rounds: int, count: int) -> None:
 
 # --- (b) whole SDK requests ----------------------------------------------------------------------------
 
-def sync_clients(family: ModuleType) -> dict[str, Any]:
-    def transport() -> Any:
-        return family.MockTransport(lambda request: family.Response(200, json=COMPLETION))
+def sdk_clients(family: ModuleType, is_async: bool) -> dict[str, Any]:
+    """The variants of (b): one MockTransport answer behind each way of signing, sync or async."""
+    sdk, factory = (openai.AsyncOpenAI, async_vertex_client) if is_async else (openai.OpenAI, vertex_client)
+    client_class = family.AsyncClient if is_async else family.Client
+
+    def http(**options: Any) -> Any:
+        transport = family.MockTransport(lambda request: family.Response(200, json=COMPLETION))
+        return client_class(transport=transport, **options)
 
     creds = credentials()
-    clients = {
-        "static key": openai.OpenAI(api_key="static-key", base_url=BASE_URL, max_retries=0,
-                                    http_client=family.Client(transport=transport())),
-        "VertexAuth": openai.OpenAI(api_key="placeholder", base_url=BASE_URL, max_retries=0,
-                                    http_client=family.Client(transport=transport(), auth=VertexAuth(creds))),
-        "vertex_client": vertex_client(project="bench-project", credentials=creds, max_retries=0,
-                                       http_client=family.Client(transport=transport())),
+    vertex = {"project": "bench-project", "credentials": creds, "max_retries": 0}
+    return {
+        "static key": sdk(api_key="static-key", base_url=BASE_URL, max_retries=0, http_client=http()),
+        "VertexAuth": sdk(api_key="placeholder", base_url=BASE_URL, max_retries=0,
+                          http_client=http(auth=VertexAuth(creds))),
+        "vertex_client": factory(**vertex, http_client=http()),
+        "no wire layer": factory(**vertex, http_client=http(), wire_compat=False),
     }
-    if WIRE_OPTION:
-        clients["no wire layer"] = vertex_client(project="bench-project", credentials=creds, max_retries=0,
-                                                 http_client=family.Client(transport=transport()), wire_compat=False)
-    return clients
-
-
-def async_clients(family: ModuleType) -> dict[str, Any]:
-    def transport() -> Any:
-        return family.MockTransport(lambda request: family.Response(200, json=COMPLETION))
-
-    creds = credentials()
-    clients = {
-        "static key": openai.AsyncOpenAI(api_key="static-key", base_url=BASE_URL, max_retries=0,
-                                         http_client=family.AsyncClient(transport=transport())),
-        "VertexAuth": openai.AsyncOpenAI(api_key="placeholder", base_url=BASE_URL, max_retries=0,
-                                         http_client=family.AsyncClient(transport=transport(),
-                                                                        auth=VertexAuth(creds))),
-        "vertex_client": async_vertex_client(project="bench-project", credentials=creds, max_retries=0,
-                                             http_client=family.AsyncClient(transport=transport())),
-    }
-    if WIRE_OPTION:
-        clients["no wire layer"] = async_vertex_client(
-            project="bench-project", credentials=creds, max_retries=0,
-            http_client=family.AsyncClient(transport=transport()), wire_compat=False)
-    return clients
 
 
 def sync_requests(client: Any) -> Callable[[int], float]:
@@ -219,9 +190,9 @@ def bench_sdk(rounds: int, count: int) -> None:
     for family in FAMILIES:
         for mode in ("sync", "async"):
             if mode == "sync":
-                variants = {name: sync_requests(client) for name, client in sync_clients(family).items()}
+                variants = {name: sync_requests(client) for name, client in sdk_clients(family, False).items()}
             else:
-                variants = {name: async_requests(client, loop) for name, client in async_clients(family).items()}
+                variants = {name: async_requests(client, loop) for name, client in sdk_clients(family, True).items()}
             results = sliced(variants, rounds, count, slice_size=10)
             cells = [f"{name} {median(times) * 1e6:.0f} us" + (
                 "" if name == "static key" else f" (x{paired_ratio(results, name, 'static key'):.3f})")
@@ -239,7 +210,7 @@ def profile(count: int) -> None:
         for name, step in _steps(family).items():
             best = min(_time_calls(step, count) for _ in range(5))
             print(f"    {family.__name__:7} {name:44} {best * 1e6:6.2f}")
-    family = FAMILIES[-1]
+    family = FAMILIES[0]  # httpx2 when installed: what openai >= 3 runs on
     request, response, auth = sdk_request(family), family.Response(200), VertexAuth(credentials())
     profiler = cProfile.Profile()
     profiler.runcall(sync_flows(auth, request, response), count)
