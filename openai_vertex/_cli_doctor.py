@@ -11,7 +11,7 @@ from typing import Any, TextIO
 import openai
 
 from . import _google
-from ._client import _check_base_url as _check_url, vertex_base_url, vertex_client
+from ._client import _check_base_url, vertex_base_url, vertex_client
 from ._errors import OpenAIVertexError, VertexConfigError
 from ._google_errors import find_error
 
@@ -55,7 +55,7 @@ def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
     location = args.location or os.environ.get("GOOGLE_CLOUD_LOCATION")
     report.ok("location", f"{location} (from {'--location' if args.location else 'GOOGLE_CLOUD_LOCATION'})"
               if location else "global (default)")
-    base_url = _check_base_url(report, args, credentials, project, location or "global")
+    base_url = _report_base_url(report, args, credentials, project, location or "global")
     if credentials is not None and _check_token(report, credentials[0]) and base_url:
         _check_call(report, args, credentials[0], project, location, base_url)
     if report.failures:
@@ -111,12 +111,12 @@ def _check_project(report: _Report, args: argparse.Namespace, credentials: tuple
     return None
 
 
-def _check_base_url(
+def _report_base_url(
     report: _Report, args: argparse.Namespace, credentials: Any, project: str | None, location: str
 ) -> str | None:
     if args.base_url:
         try:
-            _check_url(args.base_url)
+            _check_base_url(args.base_url)
         except VertexConfigError as exc:
             report.fail("base URL", str(exc), "pass an https:// --base-url (plain http only for loopback hosts)")
             return None
