@@ -340,7 +340,10 @@ async def test_skip_sentinel_on_first_unknown_call_when_opted_in(kind: Kind) -> 
     client = kind.client(recording(kind, sent), skip_unknown_signatures=True)
     with pytest.warns(UserWarning, match="skip_thought_signature_validator") as warned:
         await create(client, messages=foreign_history())
-    assert warned[0].filename == __file__  # it points at the code that sent the request
+    # Only our warning: the recorder also holds whatever else fired meanwhile, such as a ResourceWarning
+    # that the garbage collector raised inside the library's own frames.
+    (ours,) = [w for w in warned if "skip_thought_signature_validator" in str(w.message)]
+    assert ours.filename == __file__  # it points at the code that sent the request
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # once per client
         await create(client, messages=foreign_history())
