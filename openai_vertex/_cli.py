@@ -112,12 +112,13 @@ def _chat(args: argparse.Namespace) -> int:
         request["modalities"] = ["text", "image"]
     # Images come whole, in a final response; streaming would only delay them.
     stream = not args.save_images and (sys.stdout.isatty() if args.stream is None else args.stream)
-    client = vertex_client(project=args.project, location=args.location, base_url=args.base_url)
     out = _Output(sys.stdout, sys.stderr)
-    with _Progress(sys.stderr) as progress:
+    with vertex_client(project=args.project, location=args.location, base_url=args.base_url) as client, \
+            _Progress(sys.stderr) as progress:
         if stream:
-            for kind, text in _streamed(client.chat.completions.create(**request, stream=True), args, progress):
-                out.write(kind, text)
+            with client.chat.completions.create(**request, stream=True) as chunks:
+                for kind, text in _streamed(chunks, args, progress):
+                    out.write(kind, text)
             out.end()
             return 0
         completion = client.chat.completions.create(**request)

@@ -50,10 +50,9 @@ def run_demo(out: TextIO) -> int:
 
     say("openai-vertex demo: a real openai.OpenAI client talking to FakeVertex, a local stand-in for")
     say("Vertex AI and Google's token endpoint (scripted replies; no Google account, no network).")
-    with FakeVertex() as fake:
-        # Only loopback traffic: a proxy from the environment (HTTP_PROXY, ...) could not reach FakeVertex.
-        client = vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url,
-                               http_client=openai.DefaultHttpxClient(trust_env=False))
+    # Only loopback traffic: a proxy from the environment (HTTP_PROXY, ...) could not reach FakeVertex.
+    with FakeVertex() as fake, vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url,
+                                             http_client=openai.DefaultHttpxClient(trust_env=False)) as client:
         say(f"client base URL: {client.base_url}")
         say(f"credentials: service account {fake.service_account_email}, token fetched on first use")
         for number, (title, step) in enumerate(_STEPS, 1):

@@ -154,13 +154,13 @@ def _check_call(
     report: _Report, args: argparse.Namespace, credentials: Any, project: str | None, location: str | None,
     base_url: str,
 ) -> None:
-    client = vertex_client(project=project, location=location, credentials=credentials, base_url=args.base_url,
-                           max_retries=0, timeout=_CALL_SECONDS)
     started = time.perf_counter()
     try:
-        completion = client.chat.completions.create(
-            model=args.model, messages=[{"role": "user", "content": _TEST_PROMPT}]
-        )
+        with vertex_client(project=project, location=location, credentials=credentials, base_url=args.base_url,
+                           max_retries=0, timeout=_CALL_SECONDS) as client:
+            completion = client.chat.completions.create(
+                model=args.model, messages=[{"role": "user", "content": _TEST_PROMPT}]
+            )
     except openai.APIStatusError as exc:
         report.fail("test call", f"{args.model} → HTTP {exc.status_code}: {api_error_message(exc)}",
                     _status_fix(exc.status_code, args.model, project, location))

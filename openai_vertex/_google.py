@@ -7,6 +7,7 @@ deadline taken from the request that needed it.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
@@ -147,7 +148,9 @@ def token_http_client() -> httpx.Client:
     # A loopback token endpoint (a test double, a local metadata emulator) is never reached through a proxy
     # from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY: the proxy's loopback is not ours.
     loopback: dict[str, httpx.BaseTransport | None] = {f"all://{host}": None for host in _LOOPBACK_HOSTS}
-    return httpx.Client(follow_redirects=False, mounts=loopback)
+    client = httpx.Client(follow_redirects=False, mounts=loopback)
+    atexit.register(client.close)  # hang up kept-alive connections instead of leaving them to the interpreter
+    return client
 
 
 def refresh(creds: Credentials, deadline: float) -> None:

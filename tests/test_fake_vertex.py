@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import struct
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,16 @@ def fake() -> Iterator[FakeVertex]:
         yield running
 
 
-def client_for(fake: FakeVertex, **kwargs: Any) -> openai.OpenAI:
-    return vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url, **kwargs)
+ClientFor = Callable[..., openai.OpenAI]
+
+
+@pytest.fixture
+def client_for(fake: FakeVertex) -> Iterator[ClientFor]:
+    """Makes clients of `fake` (keyword arguments go to `vertex_client`) and closes them after the test."""
+    with contextlib.ExitStack() as opened:
+        yield lambda **kwargs: opened.enter_context(
+            vertex_client(credentials=fake.service_account_credentials(), base_url=fake.base_url, **kwargs)
+        )
 
 
 def post_chat(fake: FakeVertex, body: dict[str, Any], token: str | None) -> httpx.Response:
@@ -151,8 +160,8 @@ def test_token_without_cloud_platform_scope_gets_403(fake: FakeVertex) -> None:
 
 
 @pytest.mark.parametrize("end", ["revoke", "expire_all"])
-def test_client_recovers_from_a_token_ended_mid_session(fake: FakeVertex, end: str) -> None:
-    client = client_for(fake)
+def test_client_recovers_from_a_token_ended_mid_session(fake: FakeVertex, client_for: ClientFor, end: str) -> None:
+    client = client_for()
     client.chat.completions.create(model=MODEL, messages=USER)
     getattr(fake, end)()
     completion = client.chat.completions.create(model=MODEL, messages=USER)
@@ -160,9 +169,9 @@ def test_client_recovers_from_a_token_ended_mid_session(fake: FakeVertex, end: s
     assert (fake.token_requests, fake.auth_failures) == (2, 1)
 
 
-def test_slow_token_endpoint_is_asked_once_by_concurrent_requests(fake: FakeVertex) -> None:
+def test_slow_token_endpoint_is_asked_once_by_concurrent_requests(fake: FakeVertex, client_for: ClientFor) -> None:
     fake.token_delay = 0.2
-    client = client_for(fake)
+    client = client_for()
     threads = [threading.Thread(target=client.chat.completions.create, kwargs={"model": MODEL, "messages": USER})
                for _ in range(8)]
     for thread in threads:
@@ -173,16 +182,16 @@ def test_slow_token_endpoint_is_asked_once_by_concurrent_requests(fake: FakeVert
 
 
 async def test_async_client_and_user_credentials(fake: FakeVertex) -> None:
-    client = async_vertex_client(credentials=fake.authorized_user_credentials(), base_url=fake.base_url)
-    completion = await client.chat.completions.create(model=MODEL, messages=USER)
+    async with async_vertex_client(credentials=fake.authorized_user_credentials(), base_url=fake.base_url) as client:
+        completion = await client.chat.completions.create(model=MODEL, messages=USER)
     assert completion.choices[0].message.content == "echo: What is the capital of France?"
 
 
 # -- replies -----------------------------------------------------------------------------------------
 
 
-def test_default_reply_has_vertex_shape_and_the_log_keeps_the_request(fake: FakeVertex) -> None:
-    completion = client_for(fake).chat.completions.create(model=MODEL, messages=USER)
+def test_default_reply_has_vertex_shape_and_the_log_keeps_the_request(fake: FakeVertex, client_for: ClientFor) -> None:
+    completion = client_for().chat.completions.create(model=MODEL, messages=USER)
     assert completion.model == MODEL and completion.system_fingerprint == ""
     assert not completion.id.startswith("chatcmpl")
     usage = completion.usage
@@ -195,9 +204,9 @@ def test_default_reply_has_vertex_shape_and_the_log_keeps_the_request(fake: Fake
     assert request.bearer_token not in repr(request)
 
 
-def test_script_is_played_in_order_then_the_default(fake: FakeVertex) -> None:
+def test_script_is_played_in_order_then_the_default(fake: FakeVertex, client_for: ClientFor) -> None:
     fake.script(Reply.text("one"), Reply.text("two"))
-    client = client_for(fake)
+    client = client_for()
     answers = [client.chat.completions.create(model=MODEL, messages=USER).choices[0].message.content
                for _ in range(3)]
     assert answers == ["one", "two", "echo: What is the capital of France?"]
@@ -216,8 +225,8 @@ def test_stream_sends_pieces_usage_on_the_last_event_and_done(fake: FakeVertex) 
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_thoughts_follow_the_request(fake: FakeVertex, stream: bool) -> None:
-    client = client_for(fake)
+def test_thoughts_follow_the_request(fake: FakeVertex, client_for: ClientFor, stream: bool) -> None:
+    client = client_for()
 
     def content(extra: dict[str, Any] | None) -> str:
         fake.script(Reply.text("Paris.", thoughts="France's capital is Paris."))
@@ -234,8 +243,8 @@ def test_thoughts_follow_the_request(fake: FakeVertex, stream: bool) -> None:
     assert content(None) == "Paris."
 
 
-def test_tool_call_signature_must_come_back(fake: FakeVertex) -> None:
-    client = client_for(fake)
+def test_tool_call_signature_must_come_back(fake: FakeVertex, client_for: ClientFor) -> None:
+    client = client_for()
     fake.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "London"})))
     message = client.chat.completions.create(model=MODEL, messages=USER).choices[0].message
     first, second = message.tool_calls or []
@@ -261,7 +270,7 @@ def test_tool_call_signature_must_come_back(fake: FakeVertex) -> None:
         assert answer.status_code == status
 
 
-def test_streamed_tool_calls_have_unstable_indices_but_stable_ids(fake: FakeVertex) -> None:
+def test_streamed_tool_calls_have_unstable_indices_but_stable_ids(fake: FakeVertex, client_for: ClientFor) -> None:
     fake.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "London"})))
     answer = post_chat(fake, {"model": MODEL, "messages": USER, "stream": True}, fresh_token(fake))
     deltas = [json.loads(e.removeprefix("data: "))["choices"][0]["delta"]["tool_calls"][0]
@@ -272,7 +281,7 @@ def test_streamed_tool_calls_have_unstable_indices_but_stable_ids(fake: FakeVert
     assert [indices[:2] for indices in by_id.values()] == [[1, 0], [0, 1]]  # response-samples.md §2
 
     fake.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "London"})))
-    stream = client_for(fake).chat.completions.create(model=MODEL, messages=USER, stream=True)
+    stream = client_for().chat.completions.create(model=MODEL, messages=USER, stream=True)
     calls = [e.tool_call for e in stream_events(stream) if isinstance(e, ToolCallEvent)]
     assert [json.loads(c.function.arguments) for c in calls] == [{"city": "Paris"}, {"city": "London"}]
 
@@ -302,10 +311,10 @@ def test_sample_png_is_a_valid_64_pixel_square() -> None:
 
 
 @pytest.mark.parametrize("wrapped", [True, False])
-def test_error_reply_uses_google_envelope(fake: FakeVertex, wrapped: bool) -> None:
+def test_error_reply_uses_google_envelope(fake: FakeVertex, client_for: ClientFor, wrapped: bool) -> None:
     fake.script(Reply.error(429, wrapped=wrapped))
     with pytest.raises(openai.RateLimitError) as raised:
-        client_for(fake, max_retries=0).chat.completions.create(model=MODEL, messages=USER)
+        client_for(max_retries=0).chat.completions.create(model=MODEL, messages=USER)
     assert raised.value.status_code == 429
     answer = post_chat(fake, {"model": MODEL, "messages": USER}, fresh_token(fake))
     assert answer.status_code == 200  # the error was used up; the default answers again
