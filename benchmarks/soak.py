@@ -64,6 +64,8 @@ class Figures:
     """401 answers in all, before recovery."""
     latencies: list[float] = dataclasses.field(repr=False)
     """Seconds each request took, recovery included."""
+    failed_latencies: list[float] = dataclasses.field(repr=False)
+    """Seconds each failed request took."""
     clients: int = 2
     """Each client fetches its first token without any death."""
 
@@ -109,6 +111,7 @@ def soak(seconds: float = 10.0, threads: int = 16, tasks: int = 200, dies_after:
             credentials=_credentials(key), base_url=base_url, max_retries=0,
             http_client=FAMILY.AsyncClient(limits=limits, event_hooks={"response": [on_async_response]}))
         latencies: list[float] = []
+        failed_latencies: list[float] = []
         failures: collections.Counter[str] = collections.Counter()
         started = time.monotonic()
         deadline = started + seconds
@@ -119,6 +122,7 @@ def soak(seconds: float = 10.0, threads: int = 16, tasks: int = 200, dies_after:
                 latencies.append(time.monotonic() - began)
                 if error is not None:
                     failures[type(error).__name__] += 1
+                    failed_latencies.append(latencies[-1])
 
         def think() -> float:
             return min(random.uniform(0, 2 * pause), max(0.0, deadline - time.monotonic()))
@@ -163,7 +167,8 @@ def soak(seconds: float = 10.0, threads: int = 16, tasks: int = 200, dies_after:
         fetches, refusals = counters()
         return Figures(seconds=time.monotonic() - started, threads=threads, tasks=tasks,
                        requests=len(latencies) - sum(failures.values()), failures=dict(failures),
-                       fetches=fetches, deaths=len(refused), refusals=refusals, latencies=latencies)
+                       fetches=fetches, deaths=len(refused), refusals=refusals, latencies=latencies,
+                       failed_latencies=failed_latencies)
 
 
 @contextlib.contextmanager

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 from benchmarks.soak import soak
 
+DIES_AFTER = 0.3
+# A shared machine can stall the process for longer than a token lives (measured under 4x CPU
+# oversubscription: round trips of 0.5-2.5 s). Such a run cannot judge the claim, so it is repeated.
+ATTEMPTS = 3
+
 
 def test_tokens_dying_under_load_cost_no_request_and_one_fetch_each() -> None:
-    figures = soak(seconds=4.0, threads=16, tasks=200, dies_after=0.3, pause=2.0)
-    print(figures)
-    assert figures.failures == {}, str(figures)
+    for _ in range(ATTEMPTS):
+        figures = soak(seconds=4.0, threads=16, tasks=200, dies_after=DIES_AFTER, pause=2.0)
+        print(figures)
+        # A failure is excused only when the request outlived a token's whole life: a quicker one is a bug.
+        assert all(seconds > DIES_AFTER for seconds in figures.failed_latencies), str(figures)
+        if not figures.failures:
+            break
+    assert figures.failures == {}, f"the machine was too slow in all {ATTEMPTS} runs; the last: {figures}"
     assert figures.requests >= 216, str(figures)  # every worker got through at least once
     assert figures.deaths >= 5, str(figures)  # tokens really died while in use
     # One fetch per death by design (single flight, compare-and-refresh); the target allows two.
