@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import json
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -149,6 +151,19 @@ def test_doctor_explains_a_rejected_key_without_leaking_it(
 
 
 # -- chat --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["chat", "--no-stream", "hi"], ["doctor"]])
+def test_commands_close_the_connections_they_open(capsys: pytest.CaptureFixture[str], fake: FakeVertex,
+                                                  argv: list[str]) -> None:
+    port = f"{fake.base_url.split(':')[2].split('/')[0]})"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        status, out, _ = run(capsys, *argv, "--base-url", fake.base_url)
+        gc.collect()  # a client left open lets its sockets go only here, each with a ResourceWarning
+    assert status == 0, out
+    assert [str(w.message) for w in caught if "unclosed" in str(w.message) and port in str(w.message)] == []
+
 
 
 def test_chat_prints_the_answer(capsys: pytest.CaptureFixture[str], fake: FakeVertex) -> None:
