@@ -12,8 +12,8 @@ from __future__ import annotations
 from benchmarks.soak import soak
 
 DIES_AFTER = 0.3
-# A shared machine can stall the process for longer than a token lives (measured under 4x CPU
-# oversubscription: round trips of 0.5-2.5 s). Such a run cannot judge the claim, so it is repeated.
+# A shared machine can stall the process for longer than a token lives (three test runs at once on two
+# cores gave round trips of 0.5-2.6 s). Such a run cannot judge the claim, so it is repeated.
 ATTEMPTS = 3
 
 
