@@ -213,23 +213,29 @@ async def throughput(server: Server, variants: dict[str, Callable[[str, Any], Va
 async def cold_start(server: Server, make: Callable[[str, Any], Variant], args: Any) -> dict[str, Any]:
     """`--concurrency` first requests at once on a new client: how many token fetches, how long; and the
     same burst on a new client whose credentials already hold a token, which separates the token's cost
-    from that of opening `--concurrency` connections at once."""
-    figures: dict[str, Any] = {}
-    for warm in (False, True):
-        server.send("reset")
-        creds = server.credentials()
-        if warm:
-            await asyncio.to_thread(creds.refresh, google.auth.transport.requests.Request())
-        sdk, client = make(server.base_url, creds)
-        load = Load(sdk)
-        await load.burst(args.concurrency, args.concurrency)
-        await client.close()
-        p99 = percentile(load.latencies([(0, math.inf)]), 0.99) * 1000
-        if warm:
-            figures.update({"with a token held: p99 ms": p99, "failed": load.failed})
-        else:
-            figures = {"fetches": await token_fetches(server), "p99 ms": p99, "failed": load.failed}
-    return figures
+    from that of sending `--concurrency` requests at once."""
+    cold = await _burst_on_new_client(server, make, args, token_held=False)
+    fetches = await token_fetches(server)
+    held = await _burst_on_new_client(server, make, args, token_held=True)
+    return {"fetches": fetches, "p99 ms": _p99(cold), "failed": cold.failed,
+            "token held: p99 ms": _p99(held), "token held: failed": held.failed}
+
+
+async def _burst_on_new_client(server: Server, make: Callable[[str, Any], Variant], args: Any,
+                               token_held: bool) -> Load:
+    server.send("reset")
+    creds = server.credentials()
+    if token_held:
+        await asyncio.to_thread(creds.refresh, google.auth.transport.requests.Request())
+    sdk, client = make(server.base_url, creds)
+    load = Load(sdk)
+    await load.burst(args.concurrency, args.concurrency)
+    await client.close()
+    return load
+
+
+def _p99(load: Load) -> float:
+    return percentile(load.latencies([(0, math.inf)]), 0.99) * 1000
 
 
 async def expiries(server: Server, make: Callable[[str, Any], Variant], rate: float, args: Any) -> dict[str, Any]:
