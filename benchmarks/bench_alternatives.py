@@ -40,24 +40,19 @@ import asyncio
 import collections
 import datetime
 import inspect
-import json
 import math
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import google.auth.transport.requests
 import openai
+from _fake_server import Server
 from _variants import MESSAGES, MODEL, Variant, available_variants, library, library_without_wire_layer
-from google.oauth2 import service_account
 
 from openai_vertex import async_vertex_client
 
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 # Requests started this soon after an expiry event make up that event's window.
 WINDOW_SECONDS = 0.5
 # ...and so do those started this shortly before it: a request records its start before the SDK has
@@ -67,39 +62,6 @@ WINDOW_LEAD = 0.05
 STALE_SECONDS_LEFT = 60.0
 # The token endpoint counts as done with an event once it has had no request for this long.
 QUIET_SECONDS = 0.5
-
-
-class Server:
-    """The FakeVertex process (`_fake_server.py`) and its command channel."""
-
-    def __init__(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("_fake_server.py"))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )
-        info = self.send("info")
-        self.base_url: str = info["base_url"]
-        self.service_account_info: dict[str, str] = info["service_account_info"]
-
-    def send(self, cmd: str, **fields: Any) -> Any:
-        assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write(json.dumps({"cmd": cmd, **fields}) + "\n")
-        self._process.stdin.flush()
-        return json.loads(self._process.stdout.readline())
-
-    async def stats(self) -> Any:
-        """The server's counters, asked from a worker thread: under load the answer can take a while, and
-        the event loop must keep serving the requests in flight meanwhile."""
-        return await asyncio.to_thread(self.send, "stats")
-
-    def credentials(self) -> Any:
-        return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
-            self.service_account_info, scopes=[CLOUD_PLATFORM])
-
-    def close(self) -> None:
-        assert self._process.stdin is not None
-        self._process.stdin.close()
-        self._process.wait(timeout=10)
 
 
 # --- load -----------------------------------------------------------------------------------------------

@@ -23,22 +23,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import contextlib
 import dataclasses
-import multiprocessing
 import random
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
-from typing import Any, cast
-
-from google.oauth2 import service_account
+from typing import Any
 
 from openai_vertex import async_vertex_client, vertex_client
 from openai_vertex._compat import FAMILIES
-from openai_vertex.testing import CLOUD_PLATFORM_SCOPE, FakeVertex
+
+if __package__:  # imported as benchmarks.soak, by tests/test_soak.py
+    from ._fake_server import Server
+else:  # run as a script, like the other benchmarks
+    from _fake_server import Server
 
 FAMILY: Any = FAMILIES[0]  # httpx2 with openai >= 3, else httpx
 MODEL = "google/gemini-2.5-flash"
@@ -91,7 +89,9 @@ class Figures:
 def soak(seconds: float = 10.0, threads: int = 16, tasks: int = 200, dies_after: float = 0.3,
          pause: float = 2.0) -> Figures:
     """Run the load; each worker waits a random 0..2x`pause` between its requests (0: none at all)."""
-    with fake_vertex_process(dies_after) as (base_url, key, counters):
+    server = Server()
+    server.send("set", token_dies_after=dies_after)
+    try:
         refused: set[str] = set()
         lock = threading.Lock()
 
@@ -105,10 +105,10 @@ def soak(seconds: float = 10.0, threads: int = 16, tasks: int = 200, dies_after:
 
         limits = FAMILY.Limits(max_connections=threads + tasks, max_keepalive_connections=threads + tasks)
         sync_client = vertex_client(
-            credentials=_credentials(key), base_url=base_url, max_retries=0,
+            credentials=server.credentials(), base_url=server.base_url, max_retries=0,
             http_client=FAMILY.Client(limits=limits, event_hooks={"response": [on_response]}))
         async_client = async_vertex_client(
-            credentials=_credentials(key), base_url=base_url, max_retries=0,
+            credentials=server.credentials(), base_url=server.base_url, max_retries=0,
             http_client=FAMILY.AsyncClient(limits=limits, event_hooks={"response": [on_async_response]}))
         latencies: list[float] = []
         failed_latencies: list[float] = []
@@ -164,45 +164,13 @@ def soak(seconds: float = 10.0, threads: int = 16, tasks: int = 200, dies_after:
         for thread in pool:
             thread.join()
         sync_client.close()
-        fetches, refusals = counters()
+        stats = server.send("stats")
         return Figures(seconds=time.monotonic() - started, threads=threads, tasks=tasks,
                        requests=len(latencies) - sum(failures.values()), failures=dict(failures),
-                       fetches=fetches, deaths=len(refused), refusals=refusals, latencies=latencies,
-                       failed_latencies=failed_latencies)
-
-
-@contextlib.contextmanager
-def fake_vertex_process(dies_after: float) -> Iterator[tuple[str, dict[str, str], Callable[[], tuple[int, int]]]]:
-    """A FakeVertex in a child process: its base URL, its service-account key, and a way to read its
-    (token requests, 401 answers) counters."""
-    context = multiprocessing.get_context("spawn")  # a fork would copy this process's threads' locks
-    parent, child = context.Pipe()
-    process = context.Process(target=_serve, args=(child, dies_after), daemon=True)
-    process.start()
-    try:
-        base_url, key = parent.recv()
-
-        def counters() -> tuple[int, int]:
-            parent.send("counters")
-            return parent.recv()  # type: ignore[no-any-return]
-
-        yield base_url, key, counters
+                       fetches=len(stats["token_times"]), deaths=len(refused), refusals=stats["auth_failures"],
+                       latencies=latencies, failed_latencies=failed_latencies)
     finally:
-        parent.send("stop")
-        process.join(timeout=10)
-
-
-def _serve(connection: Connection, dies_after: float) -> None:
-    with FakeVertex(token_dies_after=dies_after) as fake:
-        connection.send((fake.base_url, fake.service_account_info()))
-        while connection.recv() == "counters":
-            connection.send((fake.token_requests, fake.auth_failures))
-
-
-def _credentials(key: dict[str, str]) -> service_account.Credentials:
-    credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
-        key, scopes=[CLOUD_PLATFORM_SCOPE])
-    return cast(service_account.Credentials, credentials)
+        server.close()
 
 
 def main() -> None:
