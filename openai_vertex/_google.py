@@ -34,8 +34,10 @@ INVALID = ga_credentials.TokenState.INVALID
 # the value of any OAuth secret field of a form or JSON body, is cut out of messages taken
 # from google-auth exceptions: those relay token-endpoint bodies, which we do not control (a proxy's
 # error page may quote the refused request, form body and all).
+# The OAuth fields whose values are secrets; the cassette scrubber (`testing/_vcr.py`) hides the same ones.
+SECRET_FIELDS = "access_token|refresh_token|id_token|subject_token|client_secret|assertion|private_key"
 _SECRET_RE = re.compile(
-    r"(?P<field>\b(?:access_token|refresh_token|id_token|subject_token|client_secret|assertion|private_key)"
+    rf"(?P<field>\b(?:{SECRET_FIELDS})"
     r"[\"']?\s*[=:]\s*[\"']?)[^&\s\"'<>,}]+"
     r"|ya29\.[\w.-]+|1(?://|%2F%2F)[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----",
     re.IGNORECASE,
@@ -92,8 +94,8 @@ def default_credentials() -> tuple[Credentials, str | None]:
 
 def _adc_file() -> str:
     """The file Application Default Credentials were read from, and why."""
-    source = " (GOOGLE_APPLICATION_CREDENTIALS)" if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") else ""
-    return adc_path() + source
+    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)" if explicit else adc_path()
 
 
 def adc_path() -> str:

@@ -12,9 +12,8 @@ from urllib.parse import urlsplit
 from .. import _google
 
 REDACTED = "REDACTED"
-_SECRET_FIELDS = "access_token|refresh_token|id_token|assertion|client_secret|private_key"
-_SECRET_JSON = re.compile(rf'("(?:{_SECRET_FIELDS})"\s*:\s*)"(?:[^"\\]|\\.)*"')
-_SECRET_FORM = re.compile(rf"(?<![\w])((?:{_SECRET_FIELDS})=)[^&\s]*")
+_SECRET_JSON = re.compile(rf'("(?:{_google.SECRET_FIELDS})"\s*:\s*)"(?:[^"\\]|\\.)*"')
+_SECRET_FORM = re.compile(rf"(?<![\w])((?:{_google.SECRET_FIELDS})=)[^&\s]*")
 # Hosts that only ever carry credentials: token grants, impersonation, workload identity, the metadata server.
 _CREDENTIAL_HOSTS = frozenset(
     {
