@@ -18,13 +18,11 @@ from google.auth import credentials as ga_credentials
 from google.oauth2 import service_account
 
 from openai_vertex import testing
-from openai_vertex._compat import FAMILIES, httpx2
+from openai_vertex._compat import httpx2
 from openai_vertex.testing._tokens import _key_pair
 
 import httpx
 
-HTTPX_FAMILIES = list(FAMILIES)
-FAMILY_IDS = [family.__name__ for family in HTTPX_FAMILIES]
 CASSETTE_PROJECT = "openai-vertex-test"
 
 

@@ -16,11 +16,12 @@ from google.auth import exceptions as ga_exceptions
 
 from openai_vertex import OpenAIVertexError, VertexAuth
 from openai_vertex._auth import FAILURE_BACKOFF
+from openai_vertex._compat import FAMILIES
 
 from .compat import raises_vertex_error, sdk_family_param, sdk_retries
-from .conftest import FAMILY_IDS, HTTPX_FAMILIES, FakeCredentials, TokenServer, chat_completion
+from .conftest import FakeCredentials, TokenServer, chat_completion
 
-family_param = pytest.mark.parametrize("family", HTTPX_FAMILIES, ids=FAMILY_IDS)
+family_param = pytest.mark.parametrize("family", FAMILIES, ids=[family.__name__ for family in FAMILIES])
 
 
 def _request(family: Any = httpx, **headers: str) -> Any:
@@ -46,7 +47,7 @@ def test_signs_with_google_token_and_drops_openai_headers(family: Any) -> None:
 
 def test_is_an_auth_of_both_families() -> None:
     auth = VertexAuth(FakeCredentials())
-    for family in HTTPX_FAMILIES:
+    for family in FAMILIES:
         assert isinstance(auth, family.Auth)
         family.Client(auth=auth).close()  # an httpx.Auth alone is a TypeError on an httpx2 client
 

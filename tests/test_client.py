@@ -22,7 +22,6 @@ from .compat import SDK_HTTP, sdk_family_param
 from .conftest import FakeCredentials, TokenServer, chat_completion
 
 
-
 @pytest.mark.parametrize(
     ("location", "kwargs", "expected"),
     [
