@@ -20,27 +20,18 @@ round by round; figures are MB/s of input (medians) and the median of per-round 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from collections.abc import Callable
 from typing import Any
 
+from _streams import WORDS, chunk_events
 from _timing import interleaved, median, paired_ratio
 
 from openai_vertex import ThoughtSplitter
 
-try:
-    from openai_vertex._sse import SSENormaliser
-    from openai_vertex._wire_layer import ChatExchange, WireLayer
-except ImportError as missing:  # the wire layer is not in this tree (yet)
-    WIRE_MISSING: str | None = str(missing)
-else:
-    WIRE_MISSING = None
-
-WORDS = ["the", "model", "weighs", "each", "option", "before", "it", "answers,", "so", "this", "sentence",
-         "stands", "in", "for", "a", "thought;", "and", "this", "one", "for", "an", "answer", "that", "the",
-         "user", "reads."]
+from openai_vertex._sse import SSENormaliser
+from openai_vertex._wire_layer import ChatExchange, WireLayer
 
 
 def thought_text(size: int, rng: random.Random) -> str:
@@ -103,28 +94,6 @@ def bench_thoughts(rounds: int, size: int, rng: random.Random) -> None:
         _report(label, len(text.encode()), results, "splitter", "concatenation", len(deltas), "delta")
 
 
-def chunk_events(kind: str, count: int) -> list[bytes]:
-    """SSE events of a streamed chat completion as Vertex (or OpenAI) sends them, then `[DONE]`."""
-    events = []
-    for number in range(count):
-        delta: dict[str, Any]
-        if kind == "tools":
-            call = number // 8  # a call's arguments arrive over several chunks that repeat its id and name
-            delta = {"role": "assistant", "tool_calls": [{
-                "function": {"arguments": f"{{\"location\":\"City {number}\"}}", "name": "get_current_weather"},
-                "id": f"function-call-{call:08d}-459a-46a4-a8ad-aa0a4e7c3563", "index": call % 2, "type": "function"}]}
-        else:
-            delta = {"content": " ".join(WORDS[number % 9: number % 9 + 6]) + " "}
-            if kind == "gemini" or number == 0:
-                delta["role"] = "assistant"
-        chunk = {"choices": [{"delta": delta, "index": 0, "logprobs": None}], "created": 1770850461,
-                 "id": "nQiNafGyF5rw998PstqooAY", "model": "google/gemini-2.5-flash",
-                 "object": "chat.completion.chunk", "system_fingerprint": ""}
-        events.append(b"data: " + json.dumps(chunk, separators=(",", ":")).encode() + b"\n\n")
-    events.append(b"data: [DONE]\n\n")
-    return events
-
-
 def processing(reads: list[bytes], make: Callable[[], Any]) -> Callable[[], float]:
     def run() -> float:
         start = time.perf_counter()
@@ -155,9 +124,6 @@ def sdk_decoding(reads: list[bytes]) -> Callable[[], float]:
 
 
 def bench_wire(rounds: int, size: int, rng: random.Random) -> None:
-    if WIRE_MISSING is not None:
-        print(f"2. wire layer: skipped ({WIRE_MISSING})")
-        return
     print(f"2. wire layer stream processor: network reads of 1-4 KiB, {rounds} rounds")
     for label, kind in (("Gemini text (role in every chunk)", "gemini"), ("OpenAI-shaped text (role once)", "openai"),
                         ("Gemini tool-call deltas", "tools")):
