@@ -221,7 +221,7 @@ def profile(count: int) -> None:
 def _steps(family: ModuleType) -> dict[str, Callable[[], object]]:
     from google.auth import _helpers
 
-    from openai_vertex import _google
+    from openai_vertex._auth import google_auth
 
     request = sdk_request(family)
     auth = VertexAuth(credentials())
@@ -237,7 +237,7 @@ def _steps(family: ModuleType) -> dict[str, Callable[[], object]]:
         "headers['authorization'] = ...": lambda: request.headers.__setitem__("authorization", value),
         "headers.pop('OpenAI-Organization', None)": lambda: request.headers.pop("OpenAI-Organization", None),
         "'OpenAI-Organization' in headers": lambda: "OpenAI-Organization" in request.headers,
-        "_google.auth_headers (credentials.apply)": lambda: _google.auth_headers(creds, token),
+        "google_auth.auth_headers (credentials.apply)": lambda: google_auth.auth_headers(creds, token),
     }
 
 

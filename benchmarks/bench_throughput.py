@@ -30,8 +30,8 @@ from _timing import interleaved, median, paired_ratio
 
 from openai_vertex import ThoughtSplitter
 
-from openai_vertex._sse import SSENormaliser
-from openai_vertex._wire_layer import ChatExchange, WireLayer
+from openai_vertex._wire.sse import SSENormaliser
+from openai_vertex._wire.layer import ChatExchange, WireLayer
 
 
 def thought_text(size: int, rng: random.Random) -> str:

@@ -10,11 +10,10 @@ from urllib.parse import urlsplit
 
 import openai
 
-from . import _google
-from ._auth import VertexAuth
+from . import _auth
+from ._auth import Credentials, VertexAuth
 from ._compat import FAMILIES
 from ._errors import VertexConfigError
-from ._google import Credentials
 from ._wire import install_wire_layer
 
 # The SDK insists on an API key and would otherwise read OPENAI_API_KEY and send it to Google.
@@ -37,7 +36,7 @@ def vertex_base_url(
     *,
     endpoint: str = "openapi",
     api_version: str = "v1",
-    universe_domain: str = _google.DEFAULT_UNIVERSE,
+    universe_domain: str = _auth.DEFAULT_UNIVERSE,
 ) -> str:
     """The OpenAI-compatible base URL of a Vertex project, location and endpoint (the SDK appends routes)."""
     _check(project, _PROJECT_RE, "project", "GOOGLE_CLOUD_PROJECT", "a project id such as 'my-project-123'")
@@ -143,16 +142,16 @@ def _build(
         _check_base_url(base_url)
     adc_project = None
     if credentials is None:
-        credentials, adc_project = _google.default_credentials()
+        credentials, adc_project = _auth.default_credentials()
     if base_url is None:
-        project = project or adc_project or _google.credentials_project(credentials)
+        project = project or adc_project or _auth.credentials_project(credentials)
         if not project:
             raise VertexConfigError(
                 "No Google Cloud project: pass project= or set GOOGLE_CLOUD_PROJECT "
                 "(the credentials do not name one)."
             )
         base_url = vertex_base_url(project, location, endpoint=endpoint, api_version=api_version,
-                                   universe_domain=_google.universe_domain(credentials))
+                                   universe_domain=_auth.universe_domain(credentials))
     auth = VertexAuth(credentials)
     http_client = _with_auth(http_client, auth, mode)
     _keep_credentials_at_home(http_client, base_url, mode)

@@ -23,10 +23,10 @@ from openai._streaming import SSEDecoder
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from openai_vertex import OpenAIVertexError, ThoughtSplitter, VertexConfigError, split_thoughts
-from openai_vertex._deltas import ChunkNormaliser
-from openai_vertex._google_errors import find_error, unwrap_error_body
-from openai_vertex._images import generated_images
-from openai_vertex._sse import SSENormaliser
+from openai_vertex._wire.chunks import ChunkNormaliser
+from openai_vertex._wire.error_envelope import find_error, unwrap_error_body
+from openai_vertex._gemini.images import generated_images
+from openai_vertex._wire.sse import SSENormaliser
 from openai_vertex.testing import sample_png
 
 fuzz = settings(max_examples=100, deadline=None)

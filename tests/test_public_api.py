@@ -30,9 +30,9 @@ def test_design_contract_names_are_exported() -> None:
 
 
 def test_helpers_load_on_first_use_only() -> None:
-    code = ("import sys, openai_vertex; assert 'openai_vertex._events' not in sys.modules; "
+    code = ("import sys, openai_vertex; assert 'openai_vertex._gemini' not in sys.modules; "
             "from openai_vertex import stream_events, extra_body; "
-            "assert stream_events.__module__ == 'openai_vertex._events' and callable(extra_body); "
+            "assert stream_events.__module__ == 'openai_vertex._gemini.stream_events' and callable(extra_body); "
             "assert 'stream_events' in dir(openai_vertex)")
     subprocess.run([sys.executable, "-c", code], check=True)
     with pytest.raises(AttributeError, match="no_such_name"):

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import _google
+from .. import _auth
 
 REDACTED = "REDACTED"
-_SECRET_JSON = re.compile(rf'("(?:{_google.SECRET_FIELDS})"\s*:\s*)"(?:[^"\\]|\\.)*"')
-_SECRET_FORM = re.compile(rf"(?<![\w])((?:{_google.SECRET_FIELDS})=)[^&\s]*")
+_SECRET_JSON = re.compile(rf'("(?:{_auth.SECRET_FIELDS})"\s*:\s*)"(?:[^"\\]|\\.)*"')
+_SECRET_FORM = re.compile(rf"(?<![\w])((?:{_auth.SECRET_FIELDS})=)[^&\s]*")
 # Hosts that only ever carry credentials: token grants, impersonation, workload identity, the metadata server.
 _CREDENTIAL_HOSTS = frozenset(
     {
@@ -86,7 +86,7 @@ def vertex_vcr_config(project_ids: Iterable[str] | None = None, *, placeholder: 
 def _adc_projects() -> list[str]:
     """Project ids named in the ADC file: a project that comes from the credentials alone is hidden too."""
     try:
-        with open(_google.adc_path(), encoding="utf-8") as file:
+        with open(_auth.adc_path(), encoding="utf-8") as file:
             info = json.load(file)
     except (OSError, ValueError):
         return []

@@ -1,0 +1,33 @@
+"""Google credentials for the SDK: `VertexAuth`, and every call into google-auth.
+
+This is the wing's door: the factories, `doctor` and the cassette scrubber take what they need from here,
+never from the modules inside.
+"""
+
+from __future__ import annotations
+
+from .google_auth import (
+    CLOUD_PLATFORM_SCOPE,
+    DEFAULT_UNIVERSE,
+    SECRET_FIELDS,
+    Credentials,
+    adc_path,
+    credentials_project,
+    default_credentials,
+    refresh,
+    universe_domain,
+)
+from .vertex_auth import VertexAuth
+
+__all__ = [
+    "CLOUD_PLATFORM_SCOPE",
+    "DEFAULT_UNIVERSE",
+    "SECRET_FIELDS",
+    "Credentials",
+    "VertexAuth",
+    "adc_path",
+    "credentials_project",
+    "default_credentials",
+    "refresh",
+    "universe_domain",
+]

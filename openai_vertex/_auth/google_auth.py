@@ -1,0 +1,225 @@
+"""Every call into google-auth, which ships no type information, kept in one typed module.
+
+Also a google-auth transport over `httpx`: google-auth needs *some* HTTP transport to fetch tokens, and
+its own ones pull in `requests` or `urllib3`; httpx is already here and lets each refresh honour a
+deadline taken from the request that needed it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import re
+import time
+from collections.abc import Mapping, MutableMapping
+from typing import Any, cast
+
+import httpx
+from google.auth import credentials as ga_credentials
+from google.auth import exceptions as ga_exceptions
+from google.auth import transport as ga_transport
+
+from .._errors import OpenAIVertexError, VertexConfigError
+
+Credentials = ga_credentials.Credentials
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+DEFAULT_UNIVERSE = "googleapis.com"
+
+FRESH = ga_credentials.TokenState.FRESH
+STALE = ga_credentials.TokenState.STALE
+INVALID = ga_credentials.TokenState.INVALID
+
+# Anything shaped like an access token, a refresh token (also URL-encoded), a JWT or a PEM block, and
+# the value of any OAuth secret field of a form or JSON body, is cut out of messages taken
+# from google-auth exceptions: those relay token-endpoint bodies, which we do not control (a proxy's
+# error page may quote the refused request, form body and all).
+# The OAuth fields whose values are secrets; the cassette scrubber (`testing/_vcr.py`) hides the same ones.
+SECRET_FIELDS = "access_token|refresh_token|id_token|subject_token|client_secret|assertion|private_key"
+_SECRET_RE = re.compile(
+    rf"(?P<field>\b(?:{SECRET_FIELDS})"
+    r"[\"']?\s*[=:]\s*[\"']?)[^&\s\"'<>,}]+"
+    r"|ya29\.[\w.-]+|1(?://|%2F%2F)[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----",
+    re.IGNORECASE,
+)
+_ADC_HINT = (
+    "Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service "
+    "account key file, or pass credentials= explicitly."
+)
+
+
+def redact(text: str) -> str:
+    """Remove token-, JWT- and key-shaped substrings and OAuth secret fields from text bound for a message."""
+    return _SECRET_RE.sub(lambda found: (found.group("field") or "") + "[redacted]", text)
+
+
+def _redact_chain(exc: BaseException | None) -> None:
+    """Redact google-auth's exceptions in place: a traceback prints the chained cause, quoted body and all."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.args = tuple(_redacted(arg) for arg in exc.args)
+        exc = exc.__cause__ or exc.__context__
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):  # RefreshError carries the token endpoint's parsed answer
+        return {key: _redacted(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_redacted(item) for item in value)
+    return value
+
+
+def default_credentials() -> tuple[Credentials, str | None]:
+    """Application Default Credentials with the cloud-platform scope, and the project they carry."""
+    import google.auth
+
+    try:
+        creds, project = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
+    except ga_exceptions.DefaultCredentialsError as exc:
+        raise VertexConfigError(
+            f"No Google credentials found: {redact(str(exc))} {_ADC_HINT}"
+        ) from exc
+    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        # google-auth lets these out unwrapped, without the file's name, for a credentials file that is
+        # JSON but not an object, lacks fields it reads without checking, or is a directory.
+        raise VertexConfigError(
+            f"The Google credentials file {_adc_file()} could not be loaded ({type(exc).__name__}: "
+            f"{redact(str(exc))}). {_ADC_HINT}"
+        ) from exc
+    return creds, project
+
+
+def _adc_file() -> str:
+    """The file Application Default Credentials were read from, and why."""
+    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)" if explicit else adc_path()
+
+
+def adc_path() -> str:
+    """The file Application Default Credentials are read from: the variable's, else gcloud's."""
+    from google.auth import _cloud_sdk
+
+    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    return explicit or cast(str, _cloud_sdk.get_application_default_credentials_path())
+
+
+def with_cloud_platform_scope(creds: Credentials) -> Credentials:
+    """Scope credentials that need scopes (service accounts made without any)."""
+    return cast(Credentials, ga_credentials.with_scopes_if_required(creds, [CLOUD_PLATFORM_SCOPE]))
+
+
+def credentials_project(creds: Credentials) -> str | None:
+    """The project a credential names itself (service-account keys do), if any."""
+    project = getattr(creds, "project_id", None)
+    return project if isinstance(project, str) and project else None
+
+
+def universe_domain(creds: Credentials) -> str:
+    domain = getattr(creds, "universe_domain", None)
+    return domain if isinstance(domain, str) and domain else DEFAULT_UNIVERSE
+
+
+def token_state(creds: Credentials) -> Any:
+    return creds.token_state
+
+
+def current_token(creds: Credentials) -> str | None:
+    return cast("str | None", creds.token)
+
+
+def auth_headers(creds: Credentials, token: str) -> dict[str, str]:
+    """Authorization plus whatever google-auth adds (x-goog-user-project for a quota project)."""
+    headers: dict[str, str] = {}
+    creds.apply(headers, token=token)
+    return headers
+
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+@functools.cache
+def token_http_client() -> httpx.Client:
+    """One client for all token fetches of the process.
+
+    Made once, ahead of the first refresh: building its TLS context holds the GIL for tens of
+    milliseconds, which inside a refresh would stall every event loop of the process.
+    """
+    # A loopback token endpoint (a test double, a local metadata emulator) is never reached through a proxy
+    # from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY: the proxy's loopback is not ours.
+    loopback: dict[str, httpx.BaseTransport | None] = {f"all://{host}": None for host in _LOOPBACK_HOSTS}
+    client = httpx.Client(follow_redirects=False, mounts=loopback)
+    atexit.register(client.close)  # hang up kept-alive connections instead of leaving them to the interpreter
+    return client
+
+
+def refresh(creds: Credentials, deadline: float) -> None:
+    """Fetch a new token through google-auth, translating its failures into our error."""
+    try:
+        creds.refresh(_HttpxRequest(token_http_client(), deadline))
+    except Exception as exc:  # google-auth also lets ValueError/KeyError out of malformed token responses
+        error = refresh_error(creds, exc)
+        _redact_chain(exc)
+        raise error from exc
+
+
+def refresh_error(creds: Credentials, exc: BaseException) -> OpenAIVertexError:
+    """A message that says what failed and what to do, with no secret in it."""
+    kind = type(creds).__module__ + "." + type(creds).__qualname__
+    detail = redact(str(exc.args[0]) if exc.args else type(exc).__name__)
+    hint = ""
+    lowered = detail.lower()
+    if "invalid_grant" in lowered or "reauth" in lowered or "invalid_client" in lowered:
+        hint = (
+            " The credentials were rejected: run `gcloud auth application-default login` again, or check "
+            "that the service account key (GOOGLE_APPLICATION_CREDENTIALS) exists and is not disabled."
+        )
+    elif isinstance(exc, ga_exceptions.TransportError):
+        hint = " The token endpoint could not be reached or did not answer in time; the request was not sent."
+    return OpenAIVertexError(f"Could not refresh Google credentials ({kind}): {detail.rstrip('.')}.{hint}")
+
+
+class _HttpxResponse(ga_transport.Response):
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._response.headers
+
+    @property
+    def data(self) -> bytes:
+        return self._response.content
+
+
+class _HttpxRequest(ga_transport.Request):
+    """google-auth's transport interface over httpx, with one deadline for all of a refresh's calls."""
+
+    def __init__(self, client: httpx.Client, deadline: float) -> None:
+        self._client = client
+        self._deadline = deadline
+
+    def __call__(
+        self,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: MutableMapping[str, str] | None = None,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> _HttpxResponse:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise ga_exceptions.TransportError("token request not sent: the request's timeout has passed")
+        limit = remaining if timeout is None else min(float(timeout), remaining)
+        try:
+            response = self._client.request(method, url, content=body, headers=headers, timeout=limit)
+        except httpx.HTTPError as exc:
+            raise ga_exceptions.TransportError(f"{type(exc).__name__} while fetching a token") from exc
+        return _HttpxResponse(response)

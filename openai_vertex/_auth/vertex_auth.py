@@ -1,0 +1,206 @@
+"""`VertexAuth`: google-auth credentials as an `httpx.Auth` (and `httpx2.Auth`) for the openai SDK.
+
+google-auth decides freshness and performs refreshes; this adds what it lacks: one refresh at a time
+(every caller that needs a token joins the refresh under way, threads and tasks alike), a refresh that
+never blocks an event loop, recovery from a 401, and a shared error after a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncGenerator, Callable, Generator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from . import google_auth
+from .._compat import FAMILIES
+from .._errors import OpenAIVertexError
+from .google_auth import Credentials
+
+if TYPE_CHECKING:
+    _Bases: tuple[type, ...] = (httpx.Auth,)
+else:
+    # httpx first: its Auth is what the annotations name; httpx2's too when installed (openai >= 3).
+    _Bases = (httpx.Auth, *(family.Auth for family in FAMILIES if family is not httpx))
+
+# A refresh of a request without any timeout still must end; google-auth's own default is 120 s.
+DEFAULT_REFRESH_TIMEOUT = 120.0
+# After a failed refresh, callers within this window get the same error instead of each asking the
+# token endpoint again (an outage or a revoked key would otherwise be hammered by every request).
+FAILURE_BACKOFF = 1.0
+# google-auth's FRESH verdict is reused for this long while the token and its expiry are the same objects:
+# `token_state` reads the clock twice, which costs more than the rest of a request's auth. FRESH means more
+# than google-auth's REFRESH_THRESHOLD (3 min 45 s) is left, so a verdict this young can never hide an
+# expired token; at worst the background refresh of a stale one starts this much later.
+FRESH_VERDICT_REUSE = 1.0
+# The SDK sends these from OPENAI_ORG_ID / OPENAI_PROJECT_ID; they mean nothing to Google.
+_OPENAI_HEADERS = ("OpenAI-Organization", "OpenAI-Project")
+
+Request = Any  # httpx.Request or httpx2.Request: the flows only touch what both share
+Response = Any
+
+
+class VertexAuth(*_Bases):  # type: ignore[misc]
+    """Signs each request with a fresh Google access token.
+
+    Args:
+        credentials: any google-auth credentials; None means Application Default Credentials.
+            Credentials that need scopes get `cloud-platform`. No token is fetched until the first request.
+    """
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def __init__(self, credentials: Credentials | None = None) -> None:
+        if credentials is None:
+            credentials, _ = google_auth.default_credentials()
+        self.credentials = google_auth.with_cloud_platform_scope(credentials)
+        google_auth.token_http_client()  # built now, not inside the first refresh (see its docstring)
+        self._lock = threading.Lock()  # guards the two fields below; never held across I/O or a yield
+        self._refreshing: Future[str] | None = None
+        self._failure: tuple[float, OpenAIVertexError] | None = None
+        # Headers are rebuilt only when the token changes, keeping the per-request cost to a lookup;
+        # one tuple, so that a thread never pairs one token with another's headers.
+        self._signed: tuple[str | None, dict[str, str]] = (None, {})
+        # (token, expiry, monotonic deadline) of google-auth's last FRESH verdict; one tuple, as above.
+        self._fresh: tuple[str | None, object, float] = (None, None, 0.0)
+
+    def __repr__(self) -> str:
+        return f"VertexAuth(credentials={type(self.credentials).__name__})"
+
+    def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
+        token = self._usable_token(request) or _wait(self._join_refresh(request, _is_invalid))
+        self._sign(request, token)
+        response = yield request
+        if response.status_code == 401:
+            self._sign(request, _wait(self._join_refresh(request, _still(token))))
+            yield request
+
+    async def async_auth_flow(self, request: Request) -> AsyncGenerator[Request, Response]:
+        token = self._usable_token(request) or await _await(self._join_refresh(request, _is_invalid))
+        self._sign(request, token)
+        response = yield request
+        if response.status_code == 401:
+            self._sign(request, await _await(self._join_refresh(request, _still(token))))
+            yield request
+
+    def _usable_token(self, request: Request) -> str | None:
+        """The cached token if google-auth calls it usable; a stale one also starts a background refresh."""
+        token, expiry = google_auth.current_token(self.credentials), self.credentials.expiry
+        fresh_token, fresh_expiry, fresh_until = self._fresh
+        if token is fresh_token and expiry is fresh_expiry and time.monotonic() < fresh_until:
+            return token
+        state = google_auth.token_state(self.credentials)
+        if state is google_auth.FRESH:
+            # Keyed on what was read before asking: a refresh landing in between only causes a re-ask.
+            self._fresh = (token, expiry, time.monotonic() + FRESH_VERDICT_REUSE)
+            return token
+        if state is google_auth.STALE:
+            self._join_refresh(request, _is_not_fresh)  # not awaited: this request goes out now
+            return google_auth.current_token(self.credentials)  # a refresh may have landed meanwhile
+        return None
+
+    def _sign(self, request: Request, token: str) -> None:
+        """Overwrite Authorization (the SDK always sends its placeholder key) and drop OpenAI headers."""
+        signed_token, headers = self._signed
+        if token is not signed_token:
+            headers = google_auth.auth_headers(self.credentials, token)
+            self._signed = (token, headers)
+        # Item by item: `Headers.update` and `pop` of an absent name cost several times more (httpx, httpx2).
+        for name in _OPENAI_HEADERS:
+            if name in request.headers:
+                del request.headers[name]
+        for name, value in headers.items():
+            request.headers[name] = value
+
+    def _join_refresh(self, request: Request, needed: Callable[[Credentials], bool]) -> _Joined:
+        """The refresh under way; else a new one if `needed` says so; else the current token."""
+        deadline = _deadline(request)
+        with self._lock:
+            future = self._refreshing
+            if future is None:
+                future = Future()
+                if not needed(self.credentials):
+                    future.set_result(google_auth.current_token(self.credentials) or "")
+                elif self._failure is not None and time.monotonic() - self._failure[0] < FAILURE_BACKOFF:
+                    future.set_exception(self._failure[1])
+                else:
+                    future.set_running_or_notify_cancel()  # waiters' cancellation must not cancel it
+                    self._refreshing = future
+                    threading.Thread(target=self._run_refresh, args=(future, deadline),
+                                     name="openai-vertex-refresh", daemon=True).start()
+        return future, deadline
+
+    def _run_refresh(self, future: Future[str], deadline: float) -> None:
+        try:
+            google_auth.refresh(self.credentials, deadline)
+            token = google_auth.current_token(self.credentials)
+            if token is None:
+                raise OpenAIVertexError("Google credentials refreshed without producing an access token.")
+        except OpenAIVertexError as error:
+            with self._lock:
+                self._refreshing, self._failure = None, (time.monotonic(), error)
+            future.set_exception(error)
+        else:
+            with self._lock:
+                self._refreshing, self._failure = None, None
+            future.set_result(token)
+
+
+_Joined = tuple["Future[str]", float]
+
+
+def _wait(joined: _Joined) -> str:
+    future, deadline = joined
+    try:
+        return future.result(timeout=max(0.0, deadline - time.monotonic()))
+    except FutureTimeout:
+        raise OpenAIVertexError(
+            "Timed out waiting for Google credentials to refresh; the request was not sent."
+        ) from None
+    except OpenAIVertexError as error:
+        # Every waiter gets its own exception object; the cause (google-auth's error) is shared.
+        raise OpenAIVertexError(str(error)) from error.__cause__
+
+
+async def _await(joined: _Joined) -> str:
+    """Wait for a refresh without blocking the event loop, and without a thread hop on asyncio."""
+    future, deadline = joined
+    if future.done():
+        return _wait(joined)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # another event loop (trio): wait in a worker thread
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(_wait, joined)
+    try:
+        await asyncio.wait_for(asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()))
+    except (asyncio.TimeoutError, OpenAIVertexError):
+        pass  # _wait below turns either into the right error
+    return _wait((future, time.monotonic()))
+
+
+def _is_invalid(creds: Credentials) -> bool:
+    return google_auth.token_state(creds) is google_auth.INVALID
+
+
+def _is_not_fresh(creds: Credentials) -> bool:
+    return google_auth.token_state(creds) is not google_auth.FRESH
+
+
+def _still(failed: str) -> Callable[[Credentials], bool]:
+    """Compare-and-clear after a 401: refresh only if nobody has replaced the token that failed."""
+    return lambda creds: google_auth.current_token(creds) == failed or _is_invalid(creds)
+
+
+def _deadline(request: Request) -> float:
+    """A refresh is bounded by the timeout of the request that needed it."""
+    timeouts = request.extensions.get("timeout") or {}
+    limits = [value for value in timeouts.values() if value is not None]
+    return time.monotonic() + (max(limits) if limits else DEFAULT_REFRESH_TIMEOUT)

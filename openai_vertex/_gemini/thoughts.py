@@ -1,0 +1,130 @@
+"""Separating Gemini's tagged thoughts from the answer, in whole texts and in streams.
+
+With `extra_body.google.thought_tag_marker = "think"` (and `include_thoughts`), Vertex returns the
+thoughts inside `content`, wrapped in `<think>…</think>`. Tags are exact and case-sensitive: `<thinking>`
+or `<Think>` is ordinary text. Inside a thought only the closing tag counts, outside only the opening one,
+so a stray `</think>` in an answer stays in the answer. A text that ends inside a thought (the stream was
+cut, or `max_tokens` hit) leaves the rest of it a thought.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .._errors import VertexConfigError
+
+__all__ = ["SplitThoughts", "ThoughtSplitter", "split_thoughts"]
+
+Piece = tuple[Literal["thought", "answer"], str]
+
+_MARKER = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def check_marker(marker: object, argument: str) -> str:
+    """Return `marker` if it can be a tag name; otherwise raise naming `argument`."""
+    if not isinstance(marker, str) or not _MARKER.fullmatch(marker):
+        raise VertexConfigError(
+            f"{argument} must be a non-empty tag name of letters, digits, '_' or '-' (such as 'think'), "
+            f"not {marker!r}"
+        )
+    return marker
+
+
+@dataclass(frozen=True)
+class SplitThoughts:
+    """A text cut in two: every thought block joined, and everything outside them."""
+
+    thoughts: str
+    answer: str
+
+
+def split_thoughts(text: str | None, marker: str = "think") -> SplitThoughts:
+    """Split a whole `content` string into thoughts and answer.
+
+    Text is kept exactly (no stripping); several thought blocks are concatenated in order. `None` (a
+    message without content) gives two empty strings.
+    """
+    opening, closing = _tags(check_marker(marker, "marker"))
+    text = text or ""
+    thoughts: list[str] = []
+    answer: list[str] = []
+    pos = 0
+    while (start := text.find(opening, pos)) >= 0:
+        answer.append(text[pos:start])
+        start += len(opening)
+        end = text.find(closing, start)
+        if end < 0:
+            thoughts.append(text[start:])
+            return SplitThoughts("".join(thoughts), "".join(answer))
+        thoughts.append(text[start:end])
+        pos = end + len(closing)
+    answer.append(text[pos:])
+    return SplitThoughts("".join(thoughts), "".join(answer))
+
+
+class ThoughtSplitter:
+    """Incremental `split_thoughts` for streamed deltas, where a tag may be cut anywhere between chunks.
+
+    `feed` returns the pieces it can already classify, adjacent pieces of one kind merged; it holds back
+    only a trailing fragment that could still become a tag (`<th` …), so answer text reaches the caller
+    as soon as it arrives. `close` releases that fragment at the end of the stream and resets the
+    splitter for reuse. Concatenating the pieces of each kind gives exactly what `split_thoughts` gives
+    for the whole text.
+    """
+
+    def __init__(self, marker: str = "think") -> None:
+        self._opening, self._closing = _tags(check_marker(marker, "marker"))
+        self._inside = False
+        self._held = ""
+
+    def feed(self, delta: str) -> list[Piece]:
+        """Classify `delta` (plus any fragment held from earlier feeds)."""
+        text = self._held + delta
+        pieces: list[Piece] = []
+        while (at := text.find(self._tag)) >= 0:
+            _append(pieces, self._kind, text[:at])
+            text = text[at + len(self._tag) :]
+            self._inside = not self._inside
+        keep = _partial_tag(text, self._tag)
+        _append(pieces, self._kind, text[: len(text) - keep])
+        self._held = text[len(text) - keep :]
+        return pieces
+
+    def close(self) -> list[Piece]:
+        """Release the held fragment (it was not a tag after all) and start over."""
+        pieces: list[Piece] = []
+        _append(pieces, self._kind, self._held)
+        self._inside = False
+        self._held = ""
+        return pieces
+
+    @property
+    def _tag(self) -> str:
+        return self._closing if self._inside else self._opening
+
+    @property
+    def _kind(self) -> Literal["thought", "answer"]:
+        return "thought" if self._inside else "answer"
+
+
+def _tags(marker: str) -> tuple[str, str]:
+    return f"<{marker}>", f"</{marker}>"
+
+
+def _partial_tag(text: str, tag: str) -> int:
+    """Length of the longest end of `text` that is a proper start of `tag`."""
+    for size in range(min(len(tag) - 1, len(text)), 0, -1):
+        if text.endswith(tag[:size]):
+            return size
+    return 0
+
+
+def _append(pieces: list[Piece], kind: Literal["thought", "answer"], text: str) -> None:
+    if not text:
+        return
+    if pieces and pieces[-1][0] == kind:
+        pieces[-1] = (kind, pieces[-1][1] + text)
+    else:
+        pieces.append((kind, text))

@@ -1,0 +1,152 @@
+"""The I/O-free core of the wire compatibility layer: what to rewrite in requests and responses.
+
+Vertex's OpenAI-compatible endpoint differs from OpenAI's wire format in ways that break the openai SDK
+and the frameworks on top of it (vertex-api.md §5-§8). `WireLayer` decides, per exchange:
+
+- requests (JSON bodies of `POST .../chat/completions` only; everything else passes byte for byte):
+  a model id without a publisher gets `google/`; a top-level `google` block (the common
+  `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
+  thought signatures the history lost are put back (`_signatures.py`);
+- responses: list-wrapped Google errors are unwrapped (`_google_errors.py`); chat-completion streams are
+  normalised (`_sse.py`, `_deltas.py`); tool calls seen in replies are remembered for the next turn.
+
+The transport adapters that apply it to httpx and httpx2 clients are in `_wire.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Protocol
+
+from .chunks import ChunkNormaliser
+from .error_envelope import unwrap_error_body
+from ._json import NOT_JSON, dumps, merge_missing
+from .signatures import SignatureCache, remember_completion, restore_signatures
+from .sse import SSENormaliser
+
+
+# The packages between a user's `create()` call and the wire layer, which a warning should point past.
+_PLUMBING = frozenset({"openai_vertex", "openai", "httpx", "httpx2", "httpcore", "httpcore2", "anyio", "asyncio",
+                       "contextlib"})
+
+
+def _caller_stacklevel() -> int:
+    """The `stacklevel` of the first frame outside the SDK and HTTP plumbing: the code that sent the request."""
+    frame, level = sys._getframe(2), 2  # the caller of the function that warns
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in _PLUMBING:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+class BodyProcessor(Protocol):
+    """Rewrites a response body as it streams: `feed()` each chunk, then `close()` once."""
+
+    def feed(self, chunk: bytes) -> bytes: ...
+
+    def close(self) -> bytes: ...
+
+
+class _Buffered:
+    """Holds the whole body and rewrites it at the end; for error bodies, which are small."""
+
+    def __init__(self, rewrite: Callable[[bytes], bytes]) -> None:
+        self._rewrite = rewrite
+        self._parts: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> bytes:
+        self._parts.append(chunk)
+        return b""
+
+    def close(self) -> bytes:
+        return self._rewrite(b"".join(self._parts))
+
+
+class _Observed:
+    """Passes the body on unchanged and shows the whole of it to `observe` at the end."""
+
+    def __init__(self, observe: Callable[[bytes], None]) -> None:
+        self._observe = observe
+        self._parts: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> bytes:
+        self._parts.append(chunk)
+        return chunk
+
+    def close(self) -> bytes:
+        self._observe(b"".join(self._parts))
+        return b""
+
+
+class ChatExchange:
+    """What the response of a rewritten chat-completion request needs to know about the request."""
+
+    __slots__ = ("streamed",)
+
+    def __init__(self, *, streamed: bool) -> None:
+        self.streamed = streamed
+
+
+class WireLayer:
+    """The options and the thought-signature memory of one HTTP client, shared by all its transports."""
+
+    def __init__(self, *, publisher_prefix: bool = True, skip_unknown_signatures: bool = False) -> None:
+        self.publisher_prefix = publisher_prefix
+        self.skip_unknown_signatures = skip_unknown_signatures
+        self.signatures = SignatureCache()
+        self._warned_skip = False
+
+    def rewrite_chat_body(self, body: bytes) -> tuple[bytes, ChatExchange] | None:
+        """Return the body to send (the same object when nothing changed), or None if it is not a JSON object."""
+        try:
+            payload = json.loads(body)
+        except NOT_JSON:
+            return None
+        if not isinstance(payload, dict):
+            return None
+        changed = False
+        model = payload.get("model")
+        if self.publisher_prefix and isinstance(model, str) and model and "/" not in model:
+            # Vertex answers a bare `gemini-2.5-flash` with 400 "Malformed publisher model name".
+            payload["model"] = f"google/{model}"
+            changed = True
+        google = payload.get("google")
+        extra_body = payload.setdefault("extra_body", {}) if isinstance(google, dict) else None
+        if isinstance(extra_body, dict):
+            merge_missing(extra_body, {"google": payload.pop("google")})
+            changed = True
+        restored, skipped = restore_signatures(
+            payload.get("messages"), self.signatures, skip_unknown=self.skip_unknown_signatures
+        )
+        if skipped:
+            self._warn_skip()
+        exchange = ChatExchange(streamed=payload.get("stream") is True)
+        return (dumps(payload) if changed or restored else body), exchange
+
+    def response_processor(
+        self, exchange: ChatExchange | None, status_code: int, content_type: str
+    ) -> BodyProcessor | None:
+        """Pick how a response body must be rewritten; None to pass it through untouched."""
+        if status_code >= 400:
+            return _Buffered(unwrap_error_body)
+        if exchange is None or not 200 <= status_code < 300:
+            return None
+        if exchange.streamed or content_type.startswith("text/event-stream"):
+            return SSENormaliser(ChunkNormaliser(self.signatures.remember))
+        return _Observed(self._remember_completion)
+
+    def _remember_completion(self, body: bytes) -> None:
+        remember_completion(body, self.signatures)
+
+    def _warn_skip(self) -> None:
+        if not self._warned_skip:
+            self._warned_skip = True
+            warnings.warn(
+                "openai_vertex sent Google's `skip_thought_signature_validator` for assistant tool calls this "
+                "client never received (history from another model or process). Gemini accepts them but "
+                "cannot use the reasoning behind them. This warning is shown once per client.",
+                UserWarning,
+                stacklevel=_caller_stacklevel(),
+            )

@@ -1,0 +1,120 @@
+"""Application Default Credentials that are missing, unscoped or broken.
+
+conftest's `_clean_env` hides the developer's own ADC and turns off google-auth's metadata-server probe,
+so "no ADC" here is what a fresh machine sees.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.auth import jwt
+from google.oauth2 import service_account
+
+from openai_vertex import OpenAIVertexError, VertexAuth, async_vertex_client, vertex_client
+from openai_vertex._auth.google_auth import CLOUD_PLATFORM_SCOPE
+
+from ..leaks import Secrets
+from ..loopback import GoogleStandIn, Stand, ask
+
+
+@pytest.fixture
+def stand() -> Iterator[Stand]:
+    with Stand() as running:
+        yield running
+
+
+WAYS_TO_USE_ADC: dict[str, Callable[[], object]] = {
+    "vertex_client": lambda: vertex_client(project="my-proj"),
+    "async_vertex_client": lambda: async_vertex_client(project="my-proj"),
+    "VertexAuth": lambda: VertexAuth(),
+}
+
+
+@pytest.mark.parametrize("use", WAYS_TO_USE_ADC.values(), ids=WAYS_TO_USE_ADC.keys())
+def test_no_adc_at_all_names_both_fixes(use: Callable[[], object]) -> None:
+    with pytest.raises(ValueError) as info:
+        use()
+    assert isinstance(info.value, OpenAIVertexError)
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in str(info.value)
+    assert "gcloud auth application-default login" in str(info.value)
+
+
+def test_a_credentials_file_that_is_not_there_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "nowhere" / "key.json"
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(missing))
+    with pytest.raises(ValueError) as info:
+        vertex_client(project="my-proj")
+    assert isinstance(info.value, OpenAIVertexError)
+    assert str(missing) in str(info.value) and "GOOGLE_APPLICATION_CREDENTIALS" in str(info.value)
+
+
+def _scope_claims(google: GoogleStandIn) -> list[str]:
+    """The `scope` claim of every assertion the token endpoint received, signature checked."""
+    assertions = [request.form["assertion"] for _, request in google.token_requests]
+    claims = [jwt.decode(assertion, certs=google.public_key())  # type: ignore[no-untyped-call]
+              for assertion in assertions]
+    return [str(claim["scope"]) for claim in claims]
+
+
+@pytest.mark.parametrize("how", ["GOOGLE_APPLICATION_CREDENTIALS", "credentials=from_service_account_file"])
+def test_a_service_account_file_without_scopes_gets_cloud_platform(how: str, stand: Stand, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps(stand.google.service_account_info(stand.token_uri)))  # key files hold no scopes
+    if how == "GOOGLE_APPLICATION_CREDENTIALS":
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+        client = vertex_client(base_url=stand.base_url)
+    else:
+        unscoped = service_account.Credentials.from_service_account_file(str(key_file))  # type: ignore[no-untyped-call]
+        assert unscoped.requires_scopes  # as loaded, it could not fetch a token at all
+        client = vertex_client(base_url=stand.base_url, credentials=unscoped)
+    assert ask(client) == "ok"
+    assert _scope_claims(stand.google) == [CLOUD_PLATFORM_SCOPE]
+
+
+def _service_account(**changes: Any) -> str:
+    info = GoogleStandIn().service_account_info("http://127.0.0.1:9/token")
+    return json.dumps({**info, **changes})
+
+
+BROKEN_FILES: dict[str, str | bytes | None] = {
+    "truncated JSON": '{"type": "service_account", "project_id": ',
+    "empty": "",
+    "not UTF-8": b"\xff\xfe\x00 not json",
+    "a JSON list": "[]",
+    "a JSON string": '"service_account"',
+    "JSON null": "null",
+    "no type": '{"project_id": "p"}',
+    "an unknown type": '{"type": "banana"}',
+    "service account missing fields": '{"type": "service_account"}',
+    "service account with a broken key": _service_account(private_key=(
+        "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n")),
+    "service account with a key that is a number": _service_account(private_key=5),
+    "user credentials without a refresh token": '{"type": "authorized_user", "client_id": "x", "client_secret": "y"}',
+    "impersonation without its fields": '{"type": "impersonated_service_account"}',
+    "a directory": None,
+}
+
+
+@pytest.mark.parametrize("content", BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
+def test_a_malformed_credentials_file_is_a_clear_error_naming_it(content: str | bytes | None, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "application_default_credentials.json"
+    if content is None:
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+    with pytest.raises(ValueError) as info:  # a configuration mistake, found before any traffic
+        vertex_client(project="my-proj")
+    assert isinstance(info.value, OpenAIVertexError)
+    assert str(path) in str(info.value)
+    assert not Secrets().found_in("".join(traceback.format_exception(info.value)))  # no key material quoted
