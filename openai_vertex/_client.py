@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from typing import Any, Literal, TypeVar
@@ -241,18 +240,10 @@ def _check_base_url(base_url: str) -> None:
     parts = urlsplit(base_url)
     if parts.scheme == "https" and parts.hostname:
         return
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and _auth.is_loopback(parts.hostname):
         return
     raise VertexConfigError(
         f"base_url={base_url!r} must be an https:// URL (plain http is allowed only for loopback hosts), "
         "so that Google access tokens never travel unencrypted."
     )
 
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING, Union
 
 import httpx
 
@@ -12,3 +13,10 @@ except ImportError:  # openai < 3 needs httpx alone, and httpx2 may be absent
     httpx2 = None  # type: ignore[assignment]
 
 FAMILIES: tuple[ModuleType, ...] = (httpx,) if httpx2 is None else (httpx2, httpx)
+
+if TYPE_CHECKING:
+    import httpx2 as _httpx2
+
+    SyncHttpClient = Union[httpx.Client, _httpx2.Client]
+    AsyncHttpClient = Union[httpx.AsyncClient, _httpx2.AsyncClient]
+    HttpClient = Union[SyncHttpClient, AsyncHttpClient]

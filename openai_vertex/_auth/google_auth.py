@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import ipaddress
 import os
 import re
 import time
@@ -85,25 +86,22 @@ def default_credentials() -> tuple[Credentials, str | None]:
     except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
         # google-auth lets these out unwrapped, without the file's name, for a credentials file that is
         # JSON but not an object, lacks fields it reads without checking, or is a directory.
+        path, source = adc_source()
         raise VertexConfigError(
-            f"The Google credentials file {_adc_file()} could not be loaded ({type(exc).__name__}: "
+            f"The Google credentials file {path} ({source}) could not be loaded ({type(exc).__name__}: "
             f"{redact(str(exc))}). {_ADC_HINT}"
         ) from exc
     return creds, project
 
 
-def _adc_file() -> str:
-    """The file Application Default Credentials were read from, and why."""
-    explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    return f"{explicit} (GOOGLE_APPLICATION_CREDENTIALS)" if explicit else adc_path()
-
-
-def adc_path() -> str:
-    """The file Application Default Credentials are read from: the variable's, else gcloud's."""
+def adc_source() -> tuple[str, str]:
+    """The file Application Default Credentials are read from, and what names it: the variable, else gcloud."""
     from google.auth import _cloud_sdk
 
     explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    return explicit or cast(str, _cloud_sdk.get_application_default_credentials_path())
+    if explicit:
+        return explicit, "GOOGLE_APPLICATION_CREDENTIALS"
+    return cast(str, _cloud_sdk.get_application_default_credentials_path()), "gcloud's application default credentials"
 
 
 def with_cloud_platform_scope(creds: Credentials) -> Credentials:
@@ -137,7 +135,18 @@ def auth_headers(creds: Credentials, token: str) -> dict[str, str]:
     return headers
 
 
-_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""The loopback names a token endpoint or a base URL may have over plain http (test doubles, emulators)."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (as `urlsplit` gives it, without brackets) is this machine: any 127.0.0.0/8 or ::1."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @functools.cache
@@ -149,7 +158,9 @@ def token_http_client() -> httpx.Client:
     """
     # A loopback token endpoint (a test double, a local metadata emulator) is never reached through a proxy
     # from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY: the proxy's loopback is not ours.
-    loopback: dict[str, httpx.BaseTransport | None] = {f"all://{host}": None for host in _LOOPBACK_HOSTS}
+    loopback: dict[str, httpx.BaseTransport | None] = {
+        f"all://[{host}]" if ":" in host else f"all://{host}": None for host in LOOPBACK_HOSTS
+    }
     client = httpx.Client(follow_redirects=False, mounts=loopback)
     atexit.register(client.close)  # hang up kept-alive connections instead of leaving them to the interpreter
     return client

@@ -85,13 +85,10 @@ def _check_credentials(report: _Report) -> tuple[Any, str | None] | None:
 
 
 def _credentials_source() -> str:
-    path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if path:
-        return f"GOOGLE_APPLICATION_CREDENTIALS ({path})"
-    well_known = _auth.adc_path()  # gcloud's file: GOOGLE_APPLICATION_CREDENTIALS is unset here
-    if os.path.exists(well_known):
-        return f"gcloud's application default credentials ({well_known})"
-    return "the environment (metadata server or workload identity)"
+    path, source = _auth.adc_source()
+    if source != "GOOGLE_APPLICATION_CREDENTIALS" and not os.path.exists(path):
+        return "the environment (metadata server or workload identity)"
+    return f"{source} ({path})"
 
 
 def _check_project(report: _Report, args: argparse.Namespace, credentials: tuple[Any, str | None] | None) -> str | None:

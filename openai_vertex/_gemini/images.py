@@ -21,8 +21,7 @@ from pathlib import Path
 
 from . import _mime
 from .._errors import OpenAIVertexError
-from ._raw_fields import raw_field
-from ._raw_fields import google_extra
+from ._raw_fields import google_extra, raw_field
 
 __all__ = ["GeneratedImage", "generated_images"]
 

@@ -1,10 +1,10 @@
 """Typed events over an SDK chat-completion stream: thoughts, answer, whole tool calls, usage, done.
 
 Vertex repeats each tool call's `id` and `name` on every delta and its `index` is unreliable (one call
-moves 1 -> 0 while another moves 0 -> 1), so calls are put together by `id`. A delta without an `id`
-(OpenAI's style after the first fragment, and what `vertex_client`'s stream normaliser sends) continues
-the call that last used its `index`, or without one the call seen last. The Gemini 3 thought signature
-in `extra_content` is kept on the finished call, so appending it to the history satisfies Vertex.
+moves 1 -> 0 while another moves 0 -> 1), so deltas are put together into calls by the rule in
+`openai_vertex/_tool_calls.py`, the one the wire layer uses: by `id`, else the call last seen at the
+delta's `index`, else the previous call. The Gemini 3 thought signature in `extra_content` is kept on
+the finished call, so appending it to the history satisfies Vertex.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from openai.types.chat.chat_completion_chunk import Choice, ChoiceDeltaToolCall
 from openai.types.chat.chat_completion_message_tool_call import Function
 from openai.types.completion_usage import CompletionUsage
 
+from .._tool_calls import ToolCallGroups, wire_index
 from ._raw_fields import raw_field
 from .thoughts import Piece, ThoughtSplitter, check_marker
 
@@ -111,12 +112,27 @@ async def _aevents(stream: AsyncIterable[ChatCompletionChunk], events: _Events) 
 
 
 @dataclass
+class _Call:
+    id: str
+    name: str = ""
+    arguments: list[str] = field(default_factory=list)
+    extra_content: Any = None
+
+
+@dataclass
 class _Choice:
     splitter: ThoughtSplitter
-    calls: dict[str, dict[str, Any]] = field(default_factory=dict)
-    by_index: dict[int, str] = field(default_factory=dict)
-    last_call: str = ""
+    calls: list[_Call] = field(default_factory=list)
+    groups: ToolCallGroups[_Call] = field(init=False)
     finish_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        self.groups = ToolCallGroups(self._open)
+
+    def _open(self, call_id: str | None) -> _Call:
+        call = _Call(call_id or "")
+        self.calls.append(call)
+        return call
 
 
 class _Events:
@@ -162,28 +178,23 @@ class _Events:
 
 
 def _add_call(state: _Choice, delta: ChoiceDeltaToolCall) -> None:
-    key = delta.id or state.by_index.get(delta.index, state.last_call)
-    if delta.index is not None:  # None when the wire left it out
-        state.by_index[delta.index] = key
-    state.last_call = key
-    call = state.calls.setdefault(key, {"name": "", "arguments": []})
+    call, _ = state.groups.call_for(delta.id, wire_index(delta.index))
     if delta.function is not None:
         # Vertex repeats the name on every fragment; OpenAI sends it once.
-        call["name"] = call["name"] or delta.function.name or ""
-        call["arguments"].append(delta.function.arguments or "")
-    extra = raw_field(delta, "extra_content")
-    if extra is not None:
-        call.setdefault("extra_content", extra)
+        call.name = call.name or delta.function.name or ""
+        call.arguments.append(delta.function.arguments or "")
+    if call.extra_content is None:
+        call.extra_content = raw_field(delta, "extra_content")
 
 
 def _flush(state: _Choice, index: int) -> list[StreamEvent]:
     events: list[StreamEvent] = list(_text(state.splitter.close(), index))
-    for call_id, call in state.calls.items():
-        extra = {"extra_content": call["extra_content"]} if "extra_content" in call else {}
-        function = Function(name=call["name"], arguments="".join(call["arguments"]))
-        events.append(ToolCallEvent(ToolCall(id=call_id, type="function", function=function, **extra), index))
+    for call in state.calls:
+        extra = {} if call.extra_content is None else {"extra_content": call.extra_content}
+        function = Function(name=call.name, arguments="".join(call.arguments))
+        events.append(ToolCallEvent(ToolCall(id=call.id, type="function", function=function, **extra), index))
     state.calls.clear()
-    state.by_index.clear()
+    state.groups = ToolCallGroups(state._open)
     return events
 
 

@@ -10,15 +10,12 @@ twice. Vertex breaks both assumptions (vertex-api.md §7, response-samples.md §
 - every chunk repeats `role`, the call's `id` and `function.name`, which the accumulator turns into
   `"assistantassistant..."` and names no tool matches.
 
-The rule, per choice (`choices[].index`), per stream:
+Each tool-call delta is given to its call by the grouping rule in `openai_vertex/_tool_calls.py` (by
+`id`, else the call last seen at its wire `index`, else the previous call, else a new call). Then:
 
-1. A tool-call delta that carries an `id` belongs to that call. Calls get the indices 0, 1, 2, ... in
-   the order their ids first appear.
-2. A delta without an `id` (a continuation, as OpenAI sends them) belongs to the call that most
-   recently used the same wire `index`; if it has no `index` either, to the call of the previous
-   tool-call delta; if neither is known it starts a new call.
-3. Whatever the wire `index`, the delta leaves with its call's index from rule 1.
-4. After a call's first delta, a repeated `id`, a `function.name` equal to the one already sent and an
+1. Calls get the indices 0, 1, 2, ... in the order they open; whatever the wire `index`, a delta leaves
+   with its call's index.
+2. After a call's first delta, a repeated `id`, a `function.name` equal to the one already sent and an
    `extra_content` equal to the one already sent are dropped; so is a `role` equal to the choice's last.
 
 Each chunk is rewritten on its own with the state above: nothing is held back.
@@ -31,6 +28,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .._tool_calls import ToolCallGroups, wire_index
 from ._json import NOT_JSON, dumps
 
 Remember = Callable[[str, "dict[str, Any] | None"], None]
@@ -48,14 +46,12 @@ class _Call:
 
 
 class _Choice:
-    __slots__ = ("by_id", "by_wire_index", "calls", "last", "role")
+    __slots__ = ("calls", "groups", "role")
 
     def __init__(self) -> None:
         self.role: object = None
         self.calls: list[_Call] = []
-        self.by_id: dict[str, _Call] = {}
-        self.by_wire_index: dict[int, _Call] = {}
-        self.last: _Call | None = None
+        self.groups: ToolCallGroups[_Call] = ToolCallGroups(self._new_call)
 
     def rewrite_tool_calls(self, deltas: list[Any], remember: Remember) -> bool:
         changed = False
@@ -67,27 +63,15 @@ class _Choice:
     def _rewrite(self, delta: dict[str, Any], remember: Remember) -> bool:
         changed = False
         call_id = delta.get("id")
-        wire_index = delta.get("index")
-        if not isinstance(wire_index, int) or isinstance(wire_index, bool):
-            wire_index = None
-        if isinstance(call_id, str) and call_id:
-            call = self.by_id.get(call_id)
-            if call is None:
-                call = self.by_id[call_id] = self._new_call(call_id)
-                remember(call_id, None)
+        index = wire_index(delta.get("index"))
+        call, opened = self.groups.call_for(call_id, index)
+        if call.id is not None and call_id == call.id:
+            if opened:
+                remember(call.id, None)
             else:
                 del delta["id"]
                 changed = True
-        elif wire_index is not None and wire_index in self.by_wire_index:
-            call = self.by_wire_index[wire_index]
-        elif wire_index is None and self.last is not None:
-            call = self.last
-        else:
-            call = self._new_call(None)
-        if wire_index is not None:
-            self.by_wire_index[wire_index] = call
-        self.last = call
-        if wire_index != call.index:
+        if index != call.index:
             delta["index"] = call.index
             changed = True
 

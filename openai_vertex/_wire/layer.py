@@ -6,11 +6,11 @@ and the frameworks on top of it (vertex-api.md §5-§8). `WireLayer` decides, pe
 - requests (JSON bodies of `POST .../chat/completions` only; everything else passes byte for byte):
   a model id without a publisher gets `google/`; a top-level `google` block (the common
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
-  thought signatures the history lost are put back (`_signatures.py`);
-- responses: list-wrapped Google errors are unwrapped (`_google_errors.py`); chat-completion streams are
-  normalised (`_sse.py`, `_deltas.py`); tool calls seen in replies are remembered for the next turn.
+  thought signatures the history lost are put back (`signatures.py`);
+- responses: list-wrapped Google errors are unwrapped (`error_envelope.py`); chat-completion streams are
+  normalised (`sse.py`, `chunks.py`); tool calls seen in replies are remembered for the next turn.
 
-The transport adapters that apply it to httpx and httpx2 clients are in `_wire.py`.
+The transport adapters that apply it to httpx and httpx2 clients are in `transports.py`.
 """
 
 from __future__ import annotations
@@ -92,10 +92,16 @@ class ChatExchange:
 class WireLayer:
     """The options and the thought-signature memory of one HTTP client, shared by all its transports."""
 
-    def __init__(self, *, publisher_prefix: bool = True, skip_unknown_signatures: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        publisher_prefix: bool = True,
+        skip_unknown_signatures: bool = False,
+        signatures: SignatureCache | None = None,
+    ) -> None:
         self.publisher_prefix = publisher_prefix
         self.skip_unknown_signatures = skip_unknown_signatures
-        self.signatures = SignatureCache()
+        self.signatures = SignatureCache() if signatures is None else signatures
         self._warned_skip = False
 
     def rewrite_chat_body(self, body: bytes) -> tuple[bytes, ChatExchange] | None:

@@ -14,14 +14,13 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from .._vertex import SKIP_SIGNATURE
 from ._json import NOT_JSON, merge_missing
 
 MAX_REMEMBERED_CALLS = 4096
 """Tool calls remembered per client. An agent makes a few calls a turn, so this spans hundreds of turns,
 while a signature (a few hundred bytes to a few KB) times 4096 stays a few MB at most."""
 
-SKIP_SIGNATURE = "skip_thought_signature_validator"
-"""Google's documented stand-in for a signature the caller cannot have (history from another model)."""
 
 
 class SignatureCache:

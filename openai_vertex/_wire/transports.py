@@ -1,7 +1,7 @@
 """Puts the wire compatibility layer between an httpx / httpx2 client and its transports.
 
 The adapters are thin: they hand request bodies and response bytes to the I/O-free `WireLayer`
-(`_wire_layer.py`) and do nothing else, so the sync and async paths of both HTTP libraries share one
+(`layer.py`) and do nothing else, so the sync and async paths of both HTTP libraries share one
 implementation of every rewrite.
 """
 
@@ -18,11 +18,8 @@ from .._compat import FAMILIES
 from .._errors import VertexConfigError
 from .layer import BodyProcessor, ChatExchange, WireLayer
 
-
 if TYPE_CHECKING:
-    import httpx2 as _httpx2
-
-    HttpClient = Union[httpx.Client, httpx.AsyncClient, _httpx2.Client, _httpx2.AsyncClient]
+    from .._compat import HttpClient
 
 __all__ = ["install_wire_layer"]
 
@@ -49,12 +46,18 @@ def install_wire_layer(
     # mounts; None means "the default"); both have kept their names and meaning across httpx 0.2x and httpx2.
     client = cast(Any, http_client)
     current = client._transport
-    layer = current.layer if isinstance(current, (_SyncWire, _AsyncWire)) else WireLayer()
-    layer.publisher_prefix = publisher_prefix
-    layer.skip_unknown_signatures = skip_unknown_signatures
+    installed = current.layer if isinstance(current, (_SyncWire, _AsyncWire)) else None
+    layer = WireLayer(
+        publisher_prefix=publisher_prefix,
+        skip_unknown_signatures=skip_unknown_signatures,
+        signatures=None if installed is None else installed.signatures,
+    )
 
     def wrap(transport: Any) -> Any:
-        if transport is None or isinstance(transport, (_SyncWire, _AsyncWire)):
+        if transport is None:
+            return None
+        if isinstance(transport, (_SyncWire, _AsyncWire)):
+            transport.layer = layer
             return transport
         return wire_class(transport, layer, module)
 

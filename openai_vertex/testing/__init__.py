@@ -19,7 +19,7 @@ the `testing` extra installs) provides the `fake_vertex` fixture (a running Fake
 
 from __future__ import annotations
 
-from ._checks import SKIP_SIGNATURE
+from .._vertex import SKIP_SIGNATURE
 from ._fake import FakeVertex
 from ._png import sample_png
 from ._replies import Reply

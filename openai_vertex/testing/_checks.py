@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._vertex import SKIP_SIGNATURE
 from ._render import Rendered, google_error, json_answer
 
-# Google accepts this in place of a thought signature for history that never had one (vertex-api.md §6).
-SKIP_SIGNATURE = "skip_thought_signature_validator"
 _SIGNATURE_DOCS = "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/thought-signatures"
 _NOT_FOUND_PAGE = (
     "<!DOCTYPE html>\n<html lang=en>\n<title>Error 404 (Not Found)!!1</title>\n"

@@ -25,7 +25,6 @@ _CREDENTIAL_HOSTS = frozenset(
         "169.254.169.254",
     }
 )
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _PROJECT_VARIABLES = ("GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT", "GOOGLE_CLOUD_QUOTA_PROJECT")
 
 
@@ -86,7 +85,7 @@ def vertex_vcr_config(project_ids: Iterable[str] | None = None, *, placeholder: 
 def _adc_projects() -> list[str]:
     """Project ids named in the ADC file: a project that comes from the credentials alone is hidden too."""
     try:
-        with open(_auth.adc_path(), encoding="utf-8") as file:
+        with open(_auth.adc_source()[0], encoding="utf-8") as file:
             info = json.load(file)
     except (OSError, ValueError):
         return []
@@ -104,4 +103,4 @@ def _is_credential_traffic(uri: str) -> bool:
         return True
     if host == "accounts.google.com" and parts.path.startswith("/o/oauth2/"):
         return True
-    return host in _LOOPBACK and parts.path == "/token"
+    return _auth.is_loopback(host) and parts.path == "/token"
