@@ -9,8 +9,9 @@ runs in a child process, as Vertex is not in yours: the soak's own process is th
 
     python benchmarks/soak.py [--seconds 10] [--threads 16] [--tasks 200] [--dies-after 0.3] [--pause 2]
 
-Prints requests, failures, token fetches and token deaths (distinct tokens Vertex refused). The target
-is zero failures and at most two fetches per death; `tests/test_soak.py` runs a short version.
+Prints requests, failures, token fetches and token deaths (distinct tokens Vertex refused), or with
+`--json` the same figures as one object. The target is zero failures and at most two fetches per death;
+`tests/test_soak.py` runs a short version of this script.
 
 Each worker waits 0 to 2 x `--pause` seconds between its requests (about 100 requests a second in all
 by default), the load a process carries with room to spare. `--pause 0` saturates it instead: round
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import collections
 import dataclasses
+import json
 import random
 import statistics
 import threading
@@ -33,10 +35,7 @@ from typing import Any
 from openai_vertex import async_vertex_client, vertex_client
 from openai_vertex._compat import FAMILIES
 
-if __package__:  # imported as benchmarks.soak, by tests/test_soak.py
-    from ._fake_server import Server
-else:  # run as a script, like the other benchmarks
-    from _fake_server import Server
+from _fake_server import Server
 
 FAMILY: Any = FAMILIES[0]  # httpx2 with openai >= 3, else httpx
 MODEL = "google/gemini-2.5-flash"
@@ -181,8 +180,10 @@ def main() -> None:
     parser.add_argument("--dies-after", type=float, default=0.3)
     parser.add_argument("--pause", type=float, default=2.0,
                         help="mean seconds between a worker's requests; 0 saturates the process")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
-    print(soak(args.seconds, args.threads, args.tasks, args.dies_after, args.pause))
+    figures = soak(args.seconds, args.threads, args.tasks, args.dies_after, args.pause)
+    print(json.dumps(dataclasses.asdict(figures)) if args.json else figures)
 
 
 if __name__ == "__main__":

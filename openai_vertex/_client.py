@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
 import openai
@@ -14,6 +14,9 @@ from ._auth import Credentials, VertexAuth
 from ._compat import FAMILIES
 from ._errors import VertexConfigError
 from ._wire import install_wire_layer
+
+if TYPE_CHECKING:
+    from ._compat import AsyncHttpClient, HttpClient, SyncHttpClient
 
 # The SDK insists on an API key and would otherwise read OPENAI_API_KEY and send it to Google.
 # VertexAuth overwrites the Authorization header it produces on every request.
@@ -38,11 +41,8 @@ def vertex_base_url(
     universe_domain: str = _auth.DEFAULT_UNIVERSE,
 ) -> str:
     """The OpenAI-compatible base URL of a Vertex project, location and endpoint (the SDK appends routes)."""
-    _check(project, _PROJECT_RE, "project", "GOOGLE_CLOUD_PROJECT", "a project id such as 'my-project-123'")
-    _check(location, _LOCATION_RE, "location", "GOOGLE_CLOUD_LOCATION", "'global', 'us', 'eu' or a region")
-    _check(endpoint, _ENDPOINT_RE, "endpoint", None, "'openapi' or a numeric endpoint id")
-    if api_version not in _API_VERSIONS:
-        raise VertexConfigError(f"api_version={api_version!r} is not supported; use 'v1' or 'v1beta1'.")
+    _check_project(project)
+    _check_url_parts(location, endpoint, api_version)
     if location == "global":
         host = f"aiplatform.{universe_domain}"
     elif location in _MULTI_REGIONS:
@@ -60,7 +60,7 @@ def vertex_client(
     endpoint: str = "openapi",
     api_version: str = "v1",
     base_url: str | None = None,
-    http_client: Any = None,
+    http_client: SyncHttpClient | None = None,
     wire_compat: bool = True,
     skip_unknown_signatures: bool = False,
     **openai_kwargs: Any,
@@ -83,8 +83,10 @@ def vertex_client(
             history that this client never received (history from another provider). Off by default.
         **openai_kwargs: passed to `openai.OpenAI` (`max_retries`, `timeout`, `default_headers`, ...).
     """
-    return _build(openai.OpenAI, "sync", project, location, credentials, endpoint, api_version, base_url,
-                  http_client, wire_compat, skip_unknown_signatures, openai_kwargs)
+    return _build(openai.OpenAI, "sync", openai_kwargs, project=project, location=location,
+                  credentials=credentials, endpoint=endpoint, api_version=api_version, base_url=base_url,
+                  http_client=http_client, wire_compat=wire_compat,
+                  skip_unknown_signatures=skip_unknown_signatures)
 
 
 def async_vertex_client(
@@ -95,29 +97,32 @@ def async_vertex_client(
     endpoint: str = "openapi",
     api_version: str = "v1",
     base_url: str | None = None,
-    http_client: Any = None,
+    http_client: AsyncHttpClient | None = None,
     wire_compat: bool = True,
     skip_unknown_signatures: bool = False,
     **openai_kwargs: Any,
 ) -> openai.AsyncOpenAI:
     """An `openai.AsyncOpenAI` that talks to Vertex AI; arguments as for `vertex_client`."""
-    return _build(openai.AsyncOpenAI, "async", project, location, credentials, endpoint, api_version,
-                  base_url, http_client, wire_compat, skip_unknown_signatures, openai_kwargs)
+    return _build(openai.AsyncOpenAI, "async", openai_kwargs, project=project, location=location,
+                  credentials=credentials, endpoint=endpoint, api_version=api_version, base_url=base_url,
+                  http_client=http_client, wire_compat=wire_compat,
+                  skip_unknown_signatures=skip_unknown_signatures)
 
 
 def _build(
     client_class: type[_Client],
     mode: Literal["sync", "async"],
+    openai_kwargs: dict[str, Any],
+    *,
     project: str | None,
     location: str | None,
     credentials: Credentials | None,
     endpoint: str,
     api_version: str,
     base_url: str | None,
-    http_client: Any,
+    http_client: HttpClient | None,
     wire_compat: bool,
     skip_unknown_signatures: bool,
-    openai_kwargs: dict[str, Any],
 ) -> _Client:
     for name in ("api_key", "organization"):
         if name in openai_kwargs:
@@ -136,7 +141,9 @@ def _build(
     project = _setting(project, "project", "GOOGLE_CLOUD_PROJECT")
     if base_url is None:
         # Validate what we can before looking for credentials, so a typo is reported as such.
-        vertex_base_url(project or "placeholder", location, endpoint=endpoint, api_version=api_version)
+        _check_url_parts(location, endpoint, api_version)
+        if project is not None:
+            _check_project(project)
     else:
         _check_base_url(base_url)
     adc_project = None
@@ -161,7 +168,8 @@ def _build(
     custom_headers = os.environ.get("OPENAI_CUSTOM_HEADERS")
     if custom_headers and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
         openai_kwargs["default_headers"] = _cancelling(custom_headers, openai_kwargs.get("default_headers"))
-    return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=http_client,
+    # openai 3 types `http_client` as httpx2's; the httpx family works too (both share the interface).
+    return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=cast(Any, http_client),
                         **openai_kwargs)
 
 
@@ -176,7 +184,7 @@ def _cancelling(custom_headers: str, default_headers: Any) -> dict[str, Any]:
     return {**{name: openai.Omit() for name in names if name and name not in given}, **given}
 
 
-def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"]) -> Any:
+def _with_auth(http_client: HttpClient | None, auth: VertexAuth, mode: Literal["sync", "async"]) -> HttpClient:
     """Install the auth on the user's client, or on a default client of the family openai runs on."""
     if http_client is None:
         # The SDK's own default: on httpx2 from openai 3, on httpx before (2.47 to 2.x also offer an
@@ -192,7 +200,7 @@ def _with_auth(http_client: Any, auth: VertexAuth, mode: Literal["sync", "async"
     return http_client
 
 
-def _keep_credentials_at_home(http_client: Any, base_url: str, mode: Literal["sync", "async"]) -> None:
+def _keep_credentials_at_home(http_client: HttpClient, base_url: str, mode: Literal["sync", "async"]) -> None:
     """Strip Google's headers from any request (a followed redirect) that leaves the base URL's origin.
 
     httpx drops `Authorization` on a cross-origin redirect, but not `x-goog-user-project` or whatever
@@ -228,6 +236,18 @@ def _setting(value: str | None, argument: str, env: str) -> str | None:
     if not value.strip():
         raise VertexConfigError(f"{source} is empty; set {argument}= or {env} to a value, or leave both unset.")
     return value
+
+
+def _check_project(project: str) -> None:
+    _check(project, _PROJECT_RE, "project", "GOOGLE_CLOUD_PROJECT", "a project id such as 'my-project-123'")
+
+
+def _check_url_parts(location: str, endpoint: str, api_version: str) -> None:
+    """What the base URL is built from besides the project, checked before any credentials are looked up."""
+    _check(location, _LOCATION_RE, "location", "GOOGLE_CLOUD_LOCATION", "'global', 'us', 'eu' or a region")
+    _check(endpoint, _ENDPOINT_RE, "endpoint", None, "'openapi' or a numeric endpoint id")
+    if api_version not in _API_VERSIONS:
+        raise VertexConfigError(f"api_version={api_version!r} is not supported; use 'v1' or 'v1beta1'.")
 
 
 def _check(value: str, pattern: re.Pattern[str], argument: str, env: str | None, expected: str) -> None:

@@ -1,4 +1,4 @@
-"""Write cassettes from the response bodies that Google documents (../shared/vertex-api.md), not live traffic.
+"""Write cassettes from the response bodies that Google documents (docs/vertex-wire.md), not live traffic.
 
 Vertex cannot be reached from the machines this project is built on, so each cassette here is recorded
 by driving the real SDK through this library against a `MockTransport` that answers with a documented
@@ -23,7 +23,6 @@ from typing import Any
 
 import httpx2
 import openai
-import pydantic
 import vcr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,9 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from openai_vertex import vertex_client  # noqa: E402
 from openai_vertex.testing import sample_png  # noqa: E402
-from tests import gemini_samples, wire_samples  # noqa: E402
+from tests.gemini import samples as gemini_samples  # noqa: E402
+from tests.wire import samples as wire_samples  # noqa: E402
 from tests import test_features as features  # noqa: E402
-from tests.conftest import CASSETTE_PROJECT, FakeCredentials, chat_completion  # noqa: E402
+from tests.doubles import CASSETTE_PROJECT, FakeCredentials, chat_completion  # noqa: E402
 
 Reply = Callable[[httpx2.Request], httpx2.Response]
 CASSETTES: dict[str, Callable[[], None]] = {}
@@ -69,7 +69,7 @@ def sse_reply(chunks: list[dict[str, Any]]) -> Reply:
 
 
 def chunk(delta: dict[str, Any], finish: str | None = None, usage: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A streamed chunk in the shape of response-samples.md §2 / §7b."""
+    """A streamed chunk in the shape of docs/vertex-wire.md §S2 / §S7b."""
     body: dict[str, Any] = {"choices": [{"delta": delta, "index": 0, "logprobs": None, "finish_reason": finish}],
                             "created": 1770850461, "id": "nQiNafGyF5rw998PstqooAY",
                             "model": "google/gemini-2.5-flash", "object": "chat.completion.chunk",
@@ -85,37 +85,14 @@ UNAUTHENTICATED = {"error": {"code": 401, "status": "UNAUTHENTICATED", "message"
 USER = [{"role": "user", "content": "Tell me a joke."}]
 
 
-class Rivers(pydantic.BaseModel):
-    rivers: list[str]
-
-
-@cassette("test_cassettes", "test_chat_completion_sync")
-@cassette("test_cassettes", "test_chat_completion_async")
+@cassette("test_features", "test_text_on_the_global_v1_endpoint_async")
 def _chat() -> None:
     text = "Why did the scarecrow win an award?\n\nBecause he was outstanding in his field!"
     client(json_reply(chat_completion(text))).chat.completions.create(model="google/gemini-2.5-flash",
                                                                       messages=USER)
 
 
-@cassette("test_cassettes", "test_streaming")
-def _stream() -> None:
-    chunks = [chunk({"content": "Why did the scarecrow ", "role": "assistant"}),
-              chunk({"content": "win an award?", "role": "assistant"}, "stop",
-                    {"completion_tokens": 9, "prompt_tokens": 5, "total_tokens": 14})]
-    for _ in client(sse_reply(chunks)).chat.completions.create(model="google/gemini-2.5-flash", messages=USER,
-                                                              stream=True):
-        pass
-
-
-@cassette("test_cassettes", "test_structured_output_parse")
-def _parse() -> None:
-    content = json.dumps({"rivers": ["Amazon River", "Paraná River", "Orinoco River"]})
-    client(json_reply(chat_completion(content))).beta.chat.completions.parse(
-        model="google/gemini-2.5-flash", messages=[{"role": "user", "content": "List South American rivers."}],
-        response_format=Rivers)
-
-
-@cassette("test_cassettes", "test_401_refresh_then_200")
+@cassette("test_features", "test_a_401_costs_exactly_one_new_token")
 def _unauthenticated_then_ok() -> None:
     client(json_reply(UNAUTHENTICATED, 401), json_reply(chat_completion("ok"))).chat.completions.create(
         model="google/gemini-2.5-flash", messages=USER)
@@ -123,13 +100,13 @@ def _unauthenticated_then_ok() -> None:
 
 # --- cassettes/test_features: one per feature of Google's OpenAI-compatibility documentation ----------
 # Each function below calls the test's own `ask_*` function, so the recorded request is the test's request.
-# Bodies name their source in response-samples.md (§n) or say how they were built where none exists.
+# Bodies name their source in docs/vertex-wire.md (§Sn) or say how they were built where none exists.
 
 SSE = "text/event-stream"
-# Example output printed by Google's streaming image-description sample (reference/002), for scones.jpg.
+# Example output printed by Google's streaming image-description sample (docs/vertex-wire.md §S10), for scones.jpg.
 SCONES = ("Here's a description of the image:\nHigh-angle, close-up view of a rustic scene featuring several "
           "blueberry scones arranged on a piece of parchment paper...")
-# §5 (DOC), verbatim: the answer to a turn whose tool message carried extra_content.google.parts.
+# §S5 (DOC), verbatim: the answer to a turn whose tool message carried extra_content.google.parts.
 SHIRT_ANSWER: dict[str, Any] = {
     "choices": [{"finish_reason": "stop", "index": 0, "logprobs": None,
                  "message": {"content": "Here is the image of the green shirt you ordered.", "role": "assistant"}}],
@@ -150,45 +127,45 @@ def with_png(body: dict[str, Any], *path: str | int) -> dict[str, Any]:
 
 @cassette("test_features", "test_text_on_the_global_v1_endpoint")
 def _text() -> None:
-    features.ask_text(partial(client, json_reply(gemini_samples.TEXT_COMPLETION)))  # §1 (REAL), verbatim
+    features.ask_text(partial(client, json_reply(gemini_samples.TEXT_COMPLETION)))  # §S1 (REAL), verbatim
 
 
 @cassette("test_features", "test_streaming_text_from_a_partner_model")
 def _streamed_text() -> None:
-    body = gemini_samples.sse(gemini_samples.MAAS_STREAM)  # §7b (DOC via FIXTURE), DeepSeek MaaS, verbatim
+    body = gemini_samples.sse(gemini_samples.MAAS_STREAM)  # §S7b (DOC via FIXTURE), DeepSeek MaaS, verbatim
     features.ask_streamed_text(partial(client, raw_reply(body, content_type=SSE)))
 
 
 @cassette("test_features", "test_streamed_parallel_tool_calls_assemble_in_the_sdk")
 def _streamed_tool_calls() -> None:
-    reply = raw_reply(gemini_samples.TOOL_CALL_SSE, content_type=SSE)  # §2 (DOC), verbatim
+    reply = raw_reply(gemini_samples.TOOL_CALL_SSE, content_type=SSE)  # §S2 (DOC), verbatim
     features.ask_streamed_tool_calls(partial(client, reply))
 
 
 @cassette("test_features", "test_thought_signature_survives_a_dict_history")
 def _two_turns() -> None:
-    calls = raw_reply(wire_samples.SIGNED_CALLS_COMPLETION)  # §6 (DOC) message in §1's envelope
-    answer = copy.deepcopy(SHIRT_ANSWER)  # built: §5's envelope, an answer to the temperatures
+    calls = raw_reply(wire_samples.SIGNED_CALLS_COMPLETION)  # §S6 (DOC) message in §S1's envelope
+    answer = copy.deepcopy(SHIRT_ANSWER)  # built: §S5's envelope, an answer to the temperatures
     answer["choices"][0]["message"]["content"] = "It is 15 °C in Paris and 16 °C in London."
     features.ask_with_tools_over_two_turns(partial(client, calls, json_reply(answer)))
 
 
 @cassette("test_features", "test_image_understanding_from_bytes")
 def _image_bytes() -> None:
-    # Built: no documented answer for an inline image; §1's envelope describing sample_png().
+    # Built: no documented answer for an inline image; §S1's envelope describing sample_png().
     text = "The image is split into four squares: blue, red, yellow and green."
     features.ask_about_image_bytes(partial(client, json_reply(chat_completion(text))))
 
 
 @cassette("test_features", "test_image_understanding_from_gcs_on_a_regional_endpoint")
 def _image_gcs() -> None:
-    # Built: §1's envelope around the example output of Google's scones sample (reference/000, /002).
+    # Built: §S1's envelope around the example output of Google's scones sample (§S10).
     features.ask_about_gcs_image(partial(client, json_reply(chat_completion(SCONES))))
 
 
 @cassette("test_features", "test_v1beta1_streamed_image_description")
 def _image_gcs_stream() -> None:
-    # Built: the same example output, cut into §2's chunk envelope, usage on the last chunk as §2 has it.
+    # Built: the same example output, cut into §S2's chunk envelope, usage on the last chunk as §S2 has it.
     cut = SCONES.index("High-angle")
     chunks = [chunk({"content": SCONES[:cut], "role": "assistant"}),
               chunk({"content": SCONES[cut:], "role": "assistant"}, "stop",
@@ -198,43 +175,44 @@ def _image_gcs_stream() -> None:
 
 @cassette("test_features", "test_image_generation_in_message_audio")
 def _image_in_audio() -> None:
-    body = with_png(gemini_samples.IMAGE_IN_AUDIO, "choices", 0, "message", "audio")  # §3 (DOC)
+    body = with_png(gemini_samples.IMAGE_IN_AUDIO, "choices", 0, "message", "audio")  # §S3 (DOC)
     features.ask_for_image_gemini_3(partial(client, json_reply(body)))
 
 
 @cassette("test_features", "test_image_generation_on_the_choice")
 def _image_on_choice() -> None:
-    body = with_png(gemini_samples.IMAGE_ON_CHOICE, "choices", 0, "image")  # §4 (DOC)
+    body = with_png(gemini_samples.IMAGE_ON_CHOICE, "choices", 0, "image")  # §S4 (DOC)
     features.ask_for_image_gemini_2_5(partial(client, json_reply(body)))
 
 
 @cassette("test_features", "test_audio_understanding")
 def _audio() -> None:
-    # Built: no documented answer for audio; §1's envelope around a transcript of silence.
+    # Built: no documented answer for audio; §S1's envelope around a transcript of silence.
     features.ask_to_transcribe(partial(client, json_reply(chat_completion("(no speech)"))))
 
 
 @cassette("test_features", "test_structured_output_with_beta_parse")
 def _calendar_event() -> None:
-    # Built: Google documents this request (CalendarEvent) but no answer; §1's envelope, JSON as §7a has it.
+    # Built: Google documents this request (CalendarEvent) but no answer; §S1's envelope, JSON as §S7a has it.
     event = {"name": "AI conference", "date": "Friday", "participants": ["John", "Susan"]}
     features.ask_for_structured_output(partial(client, json_reply(chat_completion(json.dumps(event)))))
 
 
 @cassette("test_features", "test_reasoning_effort")
 def _reasoning_effort() -> None:
-    # §1 (REAL), verbatim: a gemini-2.5-flash answer with 41 reasoning tokens (its text answers another prompt).
+    # §S1 (REAL), verbatim: a gemini-2.5-flash answer with 41 reasoning tokens (its text answers another prompt).
     features.ask_with_reasoning_effort(partial(client, json_reply(gemini_samples.TEXT_COMPLETION)))
 
 
 @cassette("test_features", "test_thinking_config_via_extra_body")
 def _thinking_config() -> None:
-    features.ask_with_thinking_budget(partial(client, json_reply(gemini_samples.TEXT_COMPLETION)))  # §1, verbatim
+    features.ask_with_thinking_budget(partial(client, json_reply(gemini_samples.TEXT_COMPLETION)))  # §S1, verbatim
 
 
 @cassette("test_features", "test_thought_tag_marker_whole")
 def _tagged_thoughts() -> None:
-    # Built: no Vertex capture of tagged thoughts exists; vertex-api.md §5 documents `<marker>…</marker>` in content.
+    # Built: no Vertex capture of tagged thoughts exists; docs/vertex-wire.md §5 documents `<marker>…</marker>`
+    # in content.
     content = f"<think>{features.THOUGHTS}</think>{features.ANSWER}"
     features.ask_with_tagged_thoughts(partial(client, json_reply(chat_completion(content))))
 
@@ -242,7 +220,7 @@ def _tagged_thoughts() -> None:
 @cassette("test_features", "test_thought_tag_marker_streamed")
 @cassette("test_features", "test_thought_tag_marker_streamed_async")
 def _tagged_thought_stream() -> None:
-    # Built as above, in §2's chunk envelope; both tags are cut between chunks, as a stream may cut them.
+    # Built as above, in §S2's chunk envelope; both tags are cut between chunks, as a stream may cut them.
     text = f"<think>{features.THOUGHTS}</think>{features.ANSWER}"
     cuts = [0, 4, 40, len(features.THOUGHTS) + 10, len(features.THOUGHTS) + 30, len(text)]
     pieces = [text[start:end] for start, end in itertools.pairwise(cuts)]
@@ -255,26 +233,26 @@ def _tagged_thought_stream() -> None:
 
 @cassette("test_features", "test_extra_content_on_a_message_a_part_and_a_tool_call")
 def _extra_content() -> None:
-    features.ask_with_extra_content(partial(client, json_reply(SHIRT_ANSWER)))  # §5 (DOC), verbatim
+    features.ask_with_extra_content(partial(client, json_reply(SHIRT_ANSWER)))  # §S5 (DOC), verbatim
 
 
 @cassette("test_features", "test_self_deployed_endpoint_takes_the_served_model_id")
 def _self_deployed() -> None:
-    # Built: §1's envelope; a self-deployed container echoes its own served model id.
+    # Built: §S1's envelope; a self-deployed container echoes its own served model id.
     body = chat_completion(features.ANSWER, model=features.SERVED_MODEL)
     features.ask_self_deployed(partial(client, json_reply(body)))
 
 
 @cassette("test_features", "test_missing_thought_signature_is_a_bad_request_with_googles_message")
 def _missing_signature() -> None:
-    reply = raw_reply(wire_samples.MISSING_SIGNATURE_400, 400)  # §8a (REAL), list-wrapped, verbatim
+    reply = raw_reply(wire_samples.MISSING_SIGNATURE_400, 400)  # §S8a (REAL), list-wrapped, verbatim
     with contextlib.suppress(openai.BadRequestError):
         features.ask_with_unsigned_history(partial(client, reply))
 
 
 @cassette("test_features", "test_quota_exhausted_is_a_rate_limit_error_with_googles_message")
 def _exhausted() -> None:
-    reply = raw_reply(wire_samples.EXHAUSTED_429, 429)  # §8c (REAL), the variant with errors[], verbatim
+    reply = raw_reply(wire_samples.EXHAUSTED_429, 429)  # §S8c (REAL), the variant with errors[], verbatim
     with contextlib.suppress(openai.RateLimitError):
         features.ask_text(partial(client, reply))
 

@@ -20,12 +20,11 @@ from typing import Any, cast, final
 from urllib.parse import parse_qsl, urlsplit
 
 import google.oauth2.credentials
-import openai
 from google.oauth2 import service_account
 
 from openai_vertex.testing._tokens import _key_pair
 
-from .conftest import chat_completion
+from .doubles import chat_completion
 
 # A hanging answer keeps its connection open until the server stops; tests bound their wait well below.
 HANG = None
@@ -243,16 +242,3 @@ def user_credentials(stand: Stand) -> google.oauth2.credentials.Credentials:
     return google.oauth2.credentials.Credentials(  # type: ignore[no-untyped-call]
         token=None, refresh_token="1//0gCanaryRefreshToken-abcdefghijklmnop", token_uri=stand.token_uri,
         client_id="764086051850-canary.apps.googleusercontent.com", client_secret="GOCSPX-canary-client-secret")
-
-
-MODEL = "google/gemini-2.5-flash"
-MESSAGES: Any = [{"role": "user", "content": "Say hello."}]
-
-
-def ask(client: openai.OpenAI) -> str | None:
-    return client.chat.completions.create(model=MODEL, messages=MESSAGES).choices[0].message.content
-
-
-async def aask(client: openai.AsyncOpenAI) -> str | None:
-    completion = await client.chat.completions.create(model=MODEL, messages=MESSAGES)
-    return completion.choices[0].message.content

@@ -17,9 +17,10 @@ from openai_vertex import (
     vertex_base_url,
     vertex_client,
 )
+from openai_vertex.testing import FakeVertex
 
 from .compat import SDK_HTTP, sdk_family_param
-from .conftest import FakeCredentials, TokenServer, chat_completion
+from .doubles import FakeCredentials, chat_completion
 
 
 @pytest.mark.parametrize(
@@ -101,23 +102,23 @@ def test_openai_kwargs_pass_through_and_project_precedence(monkeypatch: pytest.M
     assert "/projects/arg-project/locations/global/" in str(client.base_url)
 
 
-def _write_adc(token_server: TokenServer, tmp_path: Path) -> Path:
+def _write_adc(fake: FakeVertex, tmp_path: Path) -> Path:
     path = tmp_path / "sa.json"
-    path.write_text(json.dumps({**token_server.service_account_info(), "project_id": "adc-project-1"}))
+    path.write_text(json.dumps({**fake.service_account_info(), "project_id": "adc-project-1"}))
     return path
 
 
-def test_project_comes_from_adc_when_nothing_else_names_one(token_server: TokenServer, tmp_path: Path,
+def test_project_comes_from_adc_when_nothing_else_names_one(fake_vertex: FakeVertex, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(_write_adc(token_server, tmp_path)))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(_write_adc(fake_vertex, tmp_path)))
     sent: list[httpx.Request] = []
     http = httpx.Client(transport=httpx.MockTransport(
         lambda r: sent.append(r) or httpx.Response(200, json=chat_completion("ok"))))
     client = vertex_client(http_client=http)
     assert "/projects/adc-project-1/locations/global/" in str(client.base_url)
-    assert token_server.fetches == 0  # no token before the first request
+    assert fake_vertex.token_requests == 0  # no token before the first request
     client.chat.completions.create(model="google/gemini-2.5-flash", messages=[])
-    assert token_server.fetches == 1 and sent[0].headers["authorization"] == "Bearer loopback-token-1"
+    assert fake_vertex.token_requests == 1 and sent[0].headers["authorization"].startswith("Bearer ya29.fake-")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import base64
 import functools
 import io
 import json
+import textwrap
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import openai
 import pydantic
 import pytest
+import yaml
 from openai.types.chat import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -51,7 +53,7 @@ from openai_vertex import (
 )
 from openai_vertex.testing import sample_png
 
-from .conftest import CASSETTE_PROJECT
+from .doubles import CASSETTE_PROJECT, FakeCredentials
 
 Factory = Callable[..., openai.OpenAI]
 """`vertex_client` with project and credentials bound: live/ADC when recording, fakes on replay."""
@@ -103,6 +105,57 @@ def test_text_on_the_global_v1_endpoint(make: Factory, vcr: Any) -> None:
     assert url(vcr) == f"{HOST}/v1/projects/{CASSETTE_PROJECT}/locations/global/endpoints/openapi/chat/completions"
     usage = usage_summary(completion)  # Vertex counts thinking outside completion_tokens: 15 + 18 + 41 = 74
     assert (usage.reasoning_tokens, usage.billable_output_tokens, usage.total_tokens) == (41, 59, 74)
+
+
+@pytest.mark.vcr
+async def test_text_on_the_global_v1_endpoint_async(vertex_setup: tuple[str, Any], vcr: Any) -> None:
+    project, credentials = vertex_setup
+    client = async_vertex_client(project=project, credentials=credentials, max_retries=0)
+    completion = await client.chat.completions.create(model="google/gemini-2.5-flash", messages=JOKE)
+    assert completion.choices[0].message.content == ANSWER
+    assert url(vcr) == f"{HOST}/v1/projects/{CASSETTE_PROJECT}/locations/global/endpoints/openapi/chat/completions"
+
+
+@written_from_docs
+@pytest.mark.vcr
+def test_a_401_costs_exactly_one_new_token(vcr: Any) -> None:
+    # A live 401 cannot be provoked on demand; the cassette holds Google's documented 401 body, then a 200.
+    credentials = FakeCredentials()
+    client = vertex_client(project=CASSETTE_PROJECT, credentials=credentials, max_retries=0)
+    completion = client.chat.completions.create(model="google/gemini-2.5-flash", messages=JOKE)
+    assert completion.choices[0].message.content == "ok"
+    assert credentials.refreshes == 2 and len(vcr.requests) == 2  # one new token, one resend
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_a_cassette_with_unplayed_interactions_fails_its_test(pytester: pytest.Pytester) -> None:
+    """conftest's `_all_cassette_interactions_played`: a test that no longer plays its whole cassette fails."""
+    here = Path(__file__).parent
+    suite = pytester.mkpydir("tests")
+    for name in ("conftest.py", "doubles.py"):
+        (suite / name).write_text((here / name).read_text())
+    (suite / "test_replay.py").write_text(textwrap.dedent("""
+        import pytest
+        from openai_vertex import vertex_client
+        from tests.doubles import FakeCredentials
+
+        @pytest.mark.vcr
+        def test_one_call_of_two():
+            client = vertex_client(project="openai-vertex-test", credentials=FakeCredentials())
+            client.chat.completions.create(model="google/gemini-2.5-flash",
+                                           messages=[{"role": "user", "content": "Tell me a joke."}])
+    """))
+    cassettes = here.parent / "cassettes" / "test_features"
+    recorded = yaml.safe_load((cassettes / "test_text_on_the_global_v1_endpoint.yaml").read_text())
+    recorded["interactions"] *= 2  # the test will play only one of these
+    cassette = pytester.path / "cassettes" / "test_replay" / "test_one_call_of_two.yaml"
+    cassette.parent.mkdir(parents=True)
+    cassette.write_text(yaml.safe_dump(recorded))
+    result = pytester.runpytest_subprocess("--block-network", "-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    assert "unplayed interactions" in result.stdout.str()
 
 
 # --- streaming -------------------------------------------------------------------------------------

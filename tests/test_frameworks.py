@@ -9,7 +9,6 @@ an environment whose openai it accepts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pydantic
@@ -31,42 +30,36 @@ def get_weather(city: str) -> str:
     return f"Sunny in {city}, 21 degrees."
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeVertex]:
-    with FakeVertex() as running:
-        yield running
+def clients(fake_vertex: FakeVertex) -> tuple[Any, Any]:
+    credentials = fake_vertex.service_account_credentials()
+    return (vertex_client(credentials=credentials, base_url=fake_vertex.base_url, max_retries=0),
+            async_vertex_client(credentials=credentials, base_url=fake_vertex.base_url, max_retries=0))
 
 
-def clients(fake: FakeVertex) -> tuple[Any, Any]:
-    credentials = fake.service_account_credentials()
-    return (vertex_client(credentials=credentials, base_url=fake.base_url, max_retries=0),
-            async_vertex_client(credentials=credentials, base_url=fake.base_url, max_retries=0))
-
-
-def signed_call(fake: FakeVertex, request_index: int) -> dict[str, Any]:
+def signed_call(fake_vertex: FakeVertex, request_index: int) -> dict[str, Any]:
     """The one assistant tool call replayed in a chat request, checked to carry the signature it came with."""
-    messages = fake.chat_requests[request_index].json["messages"]
+    messages = fake_vertex.chat_requests[request_index].json["messages"]
     calls: list[dict[str, Any]] = [call for message in messages if message.get("role") == "assistant"
                                    for call in message.get("tool_calls") or ()]
     (call,) = calls
-    issued = fake.thought_signatures[call["id"]]
+    issued = fake_vertex.thought_signatures[call["id"]]
     assert call["extra_content"]["google"]["thought_signature"] == issued
     return call
 
 
-def assert_signed_by_google(fake: FakeVertex) -> None:
+def assert_signed_by_google(fake_vertex: FakeVertex) -> None:
     """Every chat request went out with a token the fake's token endpoint issued."""
-    assert fake.chat_requests
-    assert all(request.bearer_token and request.bearer_token.startswith("ya29.") for request in fake.chat_requests)
+    assert fake_vertex.chat_requests
+    assert all(request.bearer_token and request.bearer_token.startswith("ya29.") for request in fake_vertex.chat_requests)
 
 
 # -- instructor ------------------------------------------------------------------------------------
 
 
-def test_instructor_extracts_through_a_tool_call(fake: FakeVertex) -> None:
+def test_instructor_extracts_through_a_tool_call(fake_vertex: FakeVertex) -> None:
     instructor = pytest.importorskip("instructor")
-    fake.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
-    client = instructor.from_openai(clients(fake)[0])
+    fake_vertex.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
+    client = instructor.from_openai(clients(fake_vertex)[0])
 
     person = client.chat.completions.create(
         model=GEMINI_3, response_model=Person,
@@ -74,18 +67,18 @@ def test_instructor_extracts_through_a_tool_call(fake: FakeVertex) -> None:
     )
 
     assert isinstance(person, Person) and person.model_dump() == {"name": "Ada Lovelace", "age": 36}
-    (request,) = fake.chat_requests
+    (request,) = fake_vertex.chat_requests
     assert [tool["function"]["name"] for tool in request.json["tools"]] == ["Person"]
     assert request.json["tool_choice"] == {"type": "function", "function": {"name": "Person"}}
-    assert_signed_by_google(fake)
+    assert_signed_by_google(fake_vertex)
 
 
-def test_instructor_retry_sends_the_signature_back(fake: FakeVertex) -> None:
+def test_instructor_retry_sends_the_signature_back(fake_vertex: FakeVertex) -> None:
     """A reply that fails validation is sent back with the error: Gemini 3 wants its signature with it."""
     instructor = pytest.importorskip("instructor")
-    fake.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": "thirty-six"}),
+    fake_vertex.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": "thirty-six"}),
                 Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
-    client = instructor.from_openai(clients(fake)[0])
+    client = instructor.from_openai(clients(fake_vertex)[0])
 
     person = client.chat.completions.create(
         model=GEMINI_3, response_model=Person, max_retries=1,
@@ -93,14 +86,14 @@ def test_instructor_retry_sends_the_signature_back(fake: FakeVertex) -> None:
     )
 
     assert person.age == 36
-    assert len(fake.chat_requests) == 2
-    signed_call(fake, 1)
+    assert len(fake_vertex.chat_requests) == 2
+    signed_call(fake_vertex, 1)
 
 
-async def test_instructor_json_schema_mode_async(fake: FakeVertex) -> None:
+async def test_instructor_json_schema_mode_async(fake_vertex: FakeVertex) -> None:
     instructor = pytest.importorskip("instructor")
-    fake.script(Reply.text('{"name": "Grace Hopper", "age": 85}'))
-    client = instructor.from_openai(clients(fake)[1], mode=instructor.Mode.JSON_SCHEMA)
+    fake_vertex.script(Reply.text('{"name": "Grace Hopper", "age": 85}'))
+    client = instructor.from_openai(clients(fake_vertex)[1], mode=instructor.Mode.JSON_SCHEMA)
 
     person = await client.chat.completions.create(
         model="google/gemini-2.5-flash", response_model=Person,
@@ -108,7 +101,7 @@ async def test_instructor_json_schema_mode_async(fake: FakeVertex) -> None:
     )
 
     assert isinstance(person, Person) and person.model_dump() == {"name": "Grace Hopper", "age": 85}
-    (request,) = fake.chat_requests
+    (request,) = fake_vertex.chat_requests
     assert request.json["response_format"]["type"] == "json_schema"
     assert request.json["response_format"]["json_schema"]["schema"]["required"] == ["name", "age"]
 
@@ -116,22 +109,22 @@ async def test_instructor_json_schema_mode_async(fake: FakeVertex) -> None:
 # -- OpenAI Agents SDK -----------------------------------------------------------------------------
 
 
-def weather_agent(fake: FakeVertex, model: str = GEMINI_3) -> tuple[Any, Any]:
+def weather_agent(fake_vertex: FakeVertex, model: str = GEMINI_3) -> tuple[Any, Any]:
     agents = pytest.importorskip("agents")
     agent = agents.Agent(
         name="weather",
         instructions="Answer with the weather.",
-        model=agents.OpenAIChatCompletionsModel(model=model, openai_client=clients(fake)[1]),
+        model=agents.OpenAIChatCompletionsModel(model=model, openai_client=clients(fake_vertex)[1]),
         tools=[agents.function_tool(get_weather)],
     )
     return agents, agent
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["run", "run_streamed"])
-async def test_agents_tool_loop_keeps_the_thought_signature(fake: FakeVertex, streamed: bool) -> None:
+async def test_agents_tool_loop_keeps_the_thought_signature(fake_vertex: FakeVertex, streamed: bool) -> None:
     """openai-agents-python #2137: the tool call goes back to Gemini 3 with its signature."""
-    agents, agent = weather_agent(fake)
-    fake.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
+    agents, agent = weather_agent(fake_vertex)
+    fake_vertex.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
     config = agents.RunConfig(tracing_disabled=True)  # traces would otherwise go to OpenAI
 
     if streamed:
@@ -142,19 +135,19 @@ async def test_agents_tool_loop_keeps_the_thought_signature(fake: FakeVertex, st
         result = await agents.Runner.run(agent, "Weather in Paris?", run_config=config)
 
     assert result.final_output == "It is sunny in Paris."
-    assert len(fake.chat_requests) == 2
-    call = signed_call(fake, 1)
+    assert len(fake_vertex.chat_requests) == 2
+    call = signed_call(fake_vertex, 1)
     assert call["function"] == {"name": "get_weather", "arguments": '{"city": "Paris"}'}
-    (tool_reply,) = [m for m in fake.chat_requests[1].json["messages"] if m["role"] == "tool"]
+    (tool_reply,) = [m for m in fake_vertex.chat_requests[1].json["messages"] if m["role"] == "tool"]
     assert tool_reply == {"role": "tool", "tool_call_id": call["id"], "content": "Sunny in Paris, 21 degrees."}
-    assert_signed_by_google(fake)
+    assert_signed_by_google(fake_vertex)
 
 
-async def test_agents_streamed_parallel_calls_stay_apart(fake: FakeVertex) -> None:
+async def test_agents_streamed_parallel_calls_stay_apart(fake_vertex: FakeVertex) -> None:
     """Vertex streams parallel calls with unstable `index` values, which the Agents SDK groups by; the
     wire layer renumbers them, so each call keeps its own id, name and arguments (and the first its signature)."""
-    agents, agent = weather_agent(fake)
-    fake.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Rome"})),
+    agents, agent = weather_agent(fake_vertex)
+    fake_vertex.script(Reply.tool_calls(("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Rome"})),
                 Reply.text("Sunny in both."))
 
     result = agents.Runner.run_streamed(agent, "Weather in Paris and Rome?",
@@ -163,13 +156,13 @@ async def test_agents_streamed_parallel_calls_stay_apart(fake: FakeVertex) -> No
         pass
 
     assert result.final_output == "Sunny in both."
-    (assistant,) = [m for m in fake.chat_requests[1].json["messages"] if m["role"] == "assistant"]
+    (assistant,) = [m for m in fake_vertex.chat_requests[1].json["messages"] if m["role"] == "assistant"]
     assert [call["function"]["arguments"] for call in assistant["tool_calls"]] == [
         '{"city": "Paris"}', '{"city": "Rome"}']
     first, second = assistant["tool_calls"]
-    assert first["extra_content"]["google"]["thought_signature"] == fake.thought_signatures[first["id"]]
+    assert first["extra_content"]["google"]["thought_signature"] == fake_vertex.thought_signatures[first["id"]]
     assert "extra_content" not in second  # Vertex signs only the first of parallel calls
-    tool_replies = [m for m in fake.chat_requests[1].json["messages"] if m["role"] == "tool"]
+    tool_replies = [m for m in fake_vertex.chat_requests[1].json["messages"] if m["role"] == "tool"]
     assert [(m["tool_call_id"], m["content"]) for m in tool_replies] == [
         (first["id"], "Sunny in Paris, 21 degrees."), (second["id"], "Sunny in Rome, 21 degrees.")]
 
@@ -177,9 +170,9 @@ async def test_agents_streamed_parallel_calls_stay_apart(fake: FakeVertex) -> No
 # -- LangChain -------------------------------------------------------------------------------------
 
 
-def chat_openai(fake: FakeVertex, model: str = "google/gemini-2.5-flash") -> Any:
+def chat_openai(fake_vertex: FakeVertex, model: str = "google/gemini-2.5-flash") -> Any:
     langchain_openai = pytest.importorskip("langchain_openai")
-    sync, async_ = clients(fake)
+    sync, async_ = clients(fake_vertex)
     # ChatOpenAI calls `client`/`async_client` for plain calls and streams, and `root_client` /
     # `root_async_client` for structured output: hand it all four, or it builds its own from OPENAI_API_KEY.
     return langchain_openai.ChatOpenAI(
@@ -188,32 +181,32 @@ def chat_openai(fake: FakeVertex, model: str = "google/gemini-2.5-flash") -> Any
     )
 
 
-async def test_langchain_invoke_and_ainvoke(fake: FakeVertex) -> None:
-    llm = chat_openai(fake)
-    fake.script(Reply.text("Bonjour."), Reply.text("Hola."))
+async def test_langchain_invoke_and_ainvoke(fake_vertex: FakeVertex) -> None:
+    llm = chat_openai(fake_vertex)
+    fake_vertex.script(Reply.text("Bonjour."), Reply.text("Hola."))
 
     assert llm.invoke("Say hello in French.").content == "Bonjour."
     assert (await llm.ainvoke("Say hello in Spanish.")).content == "Hola."
-    assert [r.json["messages"][-1]["content"] for r in fake.chat_requests] == [
+    assert [r.json["messages"][-1]["content"] for r in fake_vertex.chat_requests] == [
         "Say hello in French.", "Say hello in Spanish."]
-    assert_signed_by_google(fake)
+    assert_signed_by_google(fake_vertex)
 
 
-def test_langchain_structured_output(fake: FakeVertex) -> None:
-    llm = chat_openai(fake).with_structured_output(Person)
-    fake.script(Reply.text('{"name": "Alan Turing", "age": 41}'))
+def test_langchain_structured_output(fake_vertex: FakeVertex) -> None:
+    llm = chat_openai(fake_vertex).with_structured_output(Person)
+    fake_vertex.script(Reply.text('{"name": "Alan Turing", "age": 41}'))
 
     assert llm.invoke("Alan Turing died at 41.") == Person(name="Alan Turing", age=41)
-    (request,) = fake.chat_requests
+    (request,) = fake_vertex.chat_requests
     assert request.json["response_format"]["type"] == "json_schema"
 
 
-def test_langchain_tool_loop_keeps_the_thought_signature(fake: FakeVertex) -> None:
+def test_langchain_tool_loop_keeps_the_thought_signature(fake_vertex: FakeVertex) -> None:
     """LangChain rebuilds assistant messages from its own tool-call records, without `extra_content`:
     the signature can only come back from the client's wire layer, which remembers it by call id."""
     messages_module = pytest.importorskip("langchain_core.messages")
-    llm = chat_openai(fake, GEMINI_3).bind_tools([get_weather])
-    fake.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
+    llm = chat_openai(fake_vertex, GEMINI_3).bind_tools([get_weather])
+    fake_vertex.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
 
     history: list[Any] = [messages_module.HumanMessage("Weather in Paris?")]
     ai = llm.invoke(history)
@@ -222,14 +215,14 @@ def test_langchain_tool_loop_keeps_the_thought_signature(fake: FakeVertex) -> No
     answer = llm.invoke(history)
 
     assert answer.content == "It is sunny in Paris."
-    assert signed_call(fake, 1)["id"] == tool_call["id"]
+    assert signed_call(fake_vertex, 1)["id"] == tool_call["id"]
 
 
-async def test_langchain_streams_text_and_a_tool_call(fake: FakeVertex) -> None:
+async def test_langchain_streams_text_and_a_tool_call(fake_vertex: FakeVertex) -> None:
     """`astream` over Vertex's stream: the text arrives in pieces, and a streamed tool call, whose deltas
     Vertex numbers unstably, comes out whole with its arguments."""
-    llm = chat_openai(fake, GEMINI_3).bind_tools([get_weather])
-    fake.script(Reply.text(["It is ", "sunny ", "in Paris."]), Reply.tool_call("get_weather", {"city": "Paris"}))
+    llm = chat_openai(fake_vertex, GEMINI_3).bind_tools([get_weather])
+    fake_vertex.script(Reply.text(["It is ", "sunny ", "in Paris."]), Reply.tool_call("get_weather", {"city": "Paris"}))
 
     pieces = [chunk.content async for chunk in llm.astream("Weather in Paris?")]
     merged: Any = None
@@ -239,5 +232,5 @@ async def test_langchain_streams_text_and_a_tool_call(fake: FakeVertex) -> None:
     assert len([piece for piece in pieces if piece]) == 3 and "".join(pieces) == "It is sunny in Paris."
     (tool_call,) = merged.tool_calls
     assert tool_call["name"] == "get_weather" and tool_call["args"] == {"city": "Paris"}
-    assert all(request.json.get("stream") is True for request in fake.chat_requests)
-    assert_signed_by_google(fake)
+    assert all(request.json.get("stream") is True for request in fake_vertex.chat_requests)
+    assert_signed_by_google(fake_vertex)

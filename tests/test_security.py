@@ -25,9 +25,9 @@ from openai_vertex import OpenAIVertexError, VertexAuth, async_vertex_client, ve
 from openai_vertex._client import API_KEY_PLACEHOLDER
 
 from .compat import SDK_HTTP, raises_vertex_error, sdk_families
-from .conftest import CASSETTE_PROJECT, FakeCredentials, chat_completion
+from .doubles import CASSETTE_PROJECT, FakeCredentials, aask, ask, chat_completion
 from .leaks import SHAPES, Secrets
-from .loopback import HANG, Answer, Exchange, RawHTTPServer, Stand, aask, ask, user_credentials
+from .loopback import HANG, Answer, Exchange, RawHTTPServer, Stand, user_credentials
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 The openai SDK's accumulator (`ChatCompletionStreamState`, behind `chat.completions.stream()`) and the
 frameworks built like it merge tool-call deltas by `index` and concatenate every string field they see
-twice. Vertex breaks both assumptions (vertex-api.md §7, response-samples.md §2):
+twice. Vertex breaks both assumptions (docs/vertex-wire.md §7, §S2):
 
 - a call's `index` is missing or changes from chunk to chunk (Google's own sample: the first call goes
   1 -> 0, the second 0 -> 1), which sends arguments to the wrong call or past the end of the list

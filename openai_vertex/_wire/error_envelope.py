@@ -2,7 +2,7 @@
 
 Vertex often sends `[{"error": {...}}]` (a JSON list). The SDK only looks for `body["error"]["message"]`
 in an object, so with the list it shows a bare `Error code: 429` and loses Google's explanation
-(vertex-api.md §8).
+(docs/vertex-wire.md §8).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The I/O-free core of the wire compatibility layer: what to rewrite in requests and responses.
 
 Vertex's OpenAI-compatible endpoint differs from OpenAI's wire format in ways that break the openai SDK
-and the frameworks on top of it (vertex-api.md §5-§8). `WireLayer` decides, per exchange:
+and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` decides, per exchange:
 
 - requests (JSON bodies of `POST .../chat/completions` only; everything else passes byte for byte):
   a model id without a publisher gets `google/`; a top-level `google` block (the common

@@ -1,7 +1,7 @@
 """Thought signatures remembered from responses and put back on requests whose history lost them.
 
 Gemini 3 rejects a turn whose earlier function calls come back without the
-`extra_content.google.thought_signature` it sent (vertex-api.md §6). Replaying the SDK's own message
+`extra_content.google.thought_signature` it sent (docs/vertex-wire.md §6). Replaying the SDK's own message
 objects keeps it; history rebuilt as plain dicts (what agent frameworks do) drops it. The layer keeps each
 tool call's `extra_content` by id and restores it; it never invents one, except the sentinel Google
 documents for history from another provider, and only when asked to.

@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import httpx
 
 from .._compat import FAMILIES
 from .._errors import VertexConfigError

@@ -24,7 +24,7 @@ from ._fake import FakeVertex
 from ._png import sample_png
 from ._replies import Reply
 from ._server import RecordedRequest
-from ._tokens import CLOUD_PLATFORM_SCOPE
+from .._auth import CLOUD_PLATFORM_SCOPE
 from ._vcr import vertex_vcr_config
 
 __all__ = [

@@ -49,7 +49,7 @@ def invalid_request(body: object, endpoint: str, signatures: Mapping[str, str] |
 
 
 def _missing_signature(messages: Sequence[Any], issued: Mapping[str, str]) -> str | None:
-    """Gemini 3 wants each signature it issued back verbatim with its call (vertex-api.md §6)."""
+    """Gemini 3 wants each signature it issued back verbatim with its call (docs/vertex-wire.md §6)."""
     contents = [m for m in messages if isinstance(m, Mapping) and m.get("role") != "system"]
     for position, message in enumerate(contents):
         for call in message.get("tool_calls") or ():

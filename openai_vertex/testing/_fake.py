@@ -18,7 +18,8 @@ from ._checks import insufficient_scopes, invalid_request, not_found, unauthenti
 from ._render import ChatCall, Rendered, json_answer
 from ._replies import Reply
 from ._server import LoopbackServer, RecordedRequest
-from ._tokens import CLOUD_PLATFORM_SCOPE, TokenError, TokenIssuer, service_account_credentials, user_credentials
+from .._auth import CLOUD_PLATFORM_SCOPE
+from ._tokens import TokenError, TokenIssuer, service_account_credentials, user_credentials
 
 _CHAT_PATH = re.compile(r"^/(?:v1|v1beta1)/projects/[^/]+/locations/[^/]+/endpoints/([^/]+)/chat/completions$")
 
@@ -66,6 +67,7 @@ class FakeVertex:
         self._server: LoopbackServer | None = None
         self._lock = threading.Lock()
         self._script: collections.deque[Reply] = collections.deque()
+        self._token_script: collections.deque[Reply] = collections.deque()
         self._requests: list[RecordedRequest] = []
         self._signatures: dict[str, str] = {}
 
@@ -143,6 +145,16 @@ class FakeVertex:
         """End the life of every token issued so far, as if their hour had passed."""
         self._tokens.expire_all()
 
+    def script_token(self, *replies: Reply) -> None:
+        """Queue answers for the next token requests, in order, before tokens are granted again.
+
+        Any `Reply` serves: `Reply.raw({"error": "invalid_grant"}, status=400)` for a refusal, raw bytes
+        for a malformed answer, `.with_delay(s)` for a slow or hanging endpoint. Each counts in
+        `token_requests`.
+        """
+        with self._lock:
+            self._token_script.extend(replies)
+
     def service_account_info(self) -> dict[str, str]:
         """The JSON key file of the fake's service account, with `token_uri` pointing at the fake."""
         return {
@@ -213,19 +225,23 @@ class FakeVertex:
             self._requests.append(request)
         chat = _CHAT_PATH.match(request.path)
         if request.method == "POST" and request.path == "/token":
-            return self._grant(request), self.token_delay
+            return self._grant(request)
         if request.method == "POST" and chat:
             return self._chat(request, endpoint=chat.group(1))
         return not_found(request.path), 0.0
 
-    def _grant(self, request: RecordedRequest) -> Rendered:
+    def _grant(self, request: RecordedRequest) -> tuple[Rendered, float]:
         with self._lock:
             self.token_requests += 1
+            scripted = self._token_script.popleft() if self._token_script else None
+        if scripted is not None:
+            return scripted.render(ChatCall({})), scripted.delay
         try:
             answer: dict[str, Any] = self._tokens.grant(request.form or {}, self.token_uri)
         except TokenError as refused:
-            return json_answer(refused.status, {"error": refused.error, "error_description": refused.description})
-        return json_answer(200, answer)
+            refusal = {"error": refused.error, "error_description": refused.description}
+            return json_answer(refused.status, refusal), self.token_delay
+        return json_answer(200, answer), self.token_delay
 
     def _chat(self, request: RecordedRequest, endpoint: str) -> tuple[Rendered, float]:
         token = request.bearer_token

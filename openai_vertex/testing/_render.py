@@ -34,7 +34,7 @@ _GOOGLE_ERRORS = {
     503: ("UNAVAILABLE", "The service is currently unavailable."),
     504: ("DEADLINE_EXCEEDED", "Deadline expired before operation could complete."),
 }
-# Output tokens Vertex billed for one generated image in response-samples.md §3.
+# Output tokens Vertex billed for one generated image in docs/vertex-wire.md §S3.
 _IMAGE_TOKENS = 1120
 _WORDS_PER_CHUNK = 3
 
@@ -120,7 +120,7 @@ def _usage(call: ChatCall, completion: int, reasoning: int = 0) -> dict[str, Any
         "prompt_tokens": prompt,
         "total_tokens": prompt + completion + reasoning,  # Vertex leaves reasoning out of completion_tokens
     }
-    if reasoning:  # Vertex omits the details when there was no reasoning (response-samples.md §5)
+    if reasoning:  # Vertex omits the details when there was no reasoning (docs/vertex-wire.md §S5)
         usage["completion_tokens_details"] = {"reasoning_tokens": reasoning}
     return usage
 
@@ -154,7 +154,7 @@ def _event(
 
 
 def _stream(call: ChatCall, deltas: list[dict[str, Any]], finish: str, usage: dict[str, Any], **extra: Any) -> Rendered:
-    """Usage and finish reason ride on the last content event, then `[DONE]` (response-samples.md §2)."""
+    """Usage and finish reason ride on the last content event, then `[DONE]` (docs/vertex-wire.md §S2)."""
     events = [_event(call, delta) for delta in deltas[:-1]]
     events.append(_event(call, deltas[-1], finish, usage))
     return Rendered(200, (*events, b"data: [DONE]\n\n"), stream=True, **extra)
@@ -181,7 +181,7 @@ def render_tool_calls(call: ChatCall, calls: Sequence[ToolCall], signature: bool
         function = {"arguments": arguments if isinstance(arguments, str) else json.dumps(arguments), "name": name}
         made.append({"function": function, "id": f"function-call-{uuid.uuid4()}", "type": "function"})
     signatures = {}
-    if signature and made:  # with parallel calls only the first carries one (vertex-api.md §6)
+    if signature and made:  # with parallel calls only the first carries one (docs/vertex-wire.md §6)
         signatures[made[0]["id"]] = _new_signature()
         made[0] = {"extra_content": {"google": {"thought_signature": signatures[made[0]["id"]]}}, **made[0]}
     usage = _usage(call, _words([c["function"]["arguments"] for c in made]) + len(made))

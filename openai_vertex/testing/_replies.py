@@ -57,7 +57,7 @@ class Reply:
         """Parallel function calls `(name, arguments)`; as on Vertex only the first carries a signature.
 
         Streamed, each call comes as a header event and argument fragments with Google's unstable
-        `index` values (response-samples.md §2), so only `id` groups them reliably.
+        `index` values (docs/vertex-wire.md §S2), so only `id` groups them reliably.
         """
         return cls(lambda call: _render.render_tool_calls(call, calls, signature))
 
@@ -92,9 +92,10 @@ class Reply:
         return cls(lambda call: _render.render_aborted_stream(call, parts, code))
 
     @classmethod
-    def raw(cls, body: Any, *, status: int = 200) -> Reply:
-        """Any JSON body (or bytes, sent as they are) with any status: for shapes no other builder makes."""
+    def raw(cls, body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
+        """Any JSON body (or bytes, sent as they are) with any status and headers (a redirect's
+        `location`): for shapes no other builder makes."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return cls(lambda call: Rendered(status, (data,)))
+        return cls(lambda call: Rendered(status, (data,), headers=dict(headers or {})))
 
 

@@ -33,6 +33,8 @@ class RecordedRequest:
     """The parsed JSON body, or None."""
     form: Mapping[str, str] | None = dataclasses.field(default=None, repr=False)
     """The parsed form body (token requests), or None."""
+    received_at: float = dataclasses.field(default_factory=time.monotonic, repr=False)
+    """`time.monotonic()` when the request arrived."""
 
     @property
     def bearer_token(self) -> str | None:

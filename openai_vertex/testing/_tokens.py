@@ -18,7 +18,6 @@ from google.auth import exceptions as google_exceptions
 from google.auth import jwt
 from google.oauth2 import service_account
 
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # google-auth always signs service-account assertions for Google's endpoint, whatever `token_uri` says.
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"

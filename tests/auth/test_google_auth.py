@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +17,12 @@ from google.auth import jwt
 from google.oauth2 import service_account
 
 from openai_vertex import OpenAIVertexError, VertexAuth, async_vertex_client, vertex_client
-from openai_vertex._auth.google_auth import CLOUD_PLATFORM_SCOPE
+from openai_vertex._auth import CLOUD_PLATFORM_SCOPE
+from openai_vertex.testing import FakeVertex
+from openai_vertex.testing._tokens import _key_pair
 
+from ..doubles import ask
 from ..leaks import Secrets
-from ..loopback import GoogleStandIn, Stand, ask
-
-
-@pytest.fixture
-def stand() -> Iterator[Stand]:
-    with Stand() as running:
-        yield running
-
 
 WAYS_TO_USE_ADC: dict[str, Callable[[], object]] = {
     "vertex_client": lambda: vertex_client(project="my-proj"),
@@ -54,32 +49,34 @@ def test_a_credentials_file_that_is_not_there_is_named(tmp_path: Path, monkeypat
     assert str(missing) in str(info.value) and "GOOGLE_APPLICATION_CREDENTIALS" in str(info.value)
 
 
-def _scope_claims(google: GoogleStandIn) -> list[str]:
-    """The `scope` claim of every assertion the token endpoint received, signature checked."""
-    assertions = [request.form["assertion"] for _, request in google.token_requests]
-    claims = [jwt.decode(assertion, certs=google.public_key())  # type: ignore[no-untyped-call]
+def _scope_claims(fake: FakeVertex) -> list[str]:
+    """The `scope` claim of every assertion the token endpoint received (the fake checked each signature)."""
+    assertions = [request.form["assertion"] for request in fake.requests if request.form]
+    claims = [jwt.decode(assertion, verify=False)  # type: ignore[no-untyped-call]
               for assertion in assertions]
     return [str(claim["scope"]) for claim in claims]
 
 
 @pytest.mark.parametrize("how", ["GOOGLE_APPLICATION_CREDENTIALS", "credentials=from_service_account_file"])
-def test_a_service_account_file_without_scopes_gets_cloud_platform(how: str, stand: Stand, tmp_path: Path,
+def test_a_service_account_file_without_scopes_gets_cloud_platform(how: str, fake_vertex: FakeVertex,
+                                                                   tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    key_file = tmp_path / "key.json"
-    key_file.write_text(json.dumps(stand.google.service_account_info(stand.token_uri)))  # key files hold no scopes
+    key_file = fake_vertex.write_service_account_file(tmp_path / "key.json")  # key files hold no scopes
     if how == "GOOGLE_APPLICATION_CREDENTIALS":
         monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
-        client = vertex_client(base_url=stand.base_url)
+        client = vertex_client(base_url=fake_vertex.base_url)
     else:
         unscoped = service_account.Credentials.from_service_account_file(str(key_file))  # type: ignore[no-untyped-call]
         assert unscoped.requires_scopes  # as loaded, it could not fetch a token at all
-        client = vertex_client(base_url=stand.base_url, credentials=unscoped)
-    assert ask(client) == "ok"
-    assert _scope_claims(stand.google) == [CLOUD_PLATFORM_SCOPE]
+        client = vertex_client(base_url=fake_vertex.base_url, credentials=unscoped)
+    assert ask(client) == "echo: Say hello."
+    assert _scope_claims(fake_vertex) == [CLOUD_PLATFORM_SCOPE]
 
 
 def _service_account(**changes: Any) -> str:
-    info = GoogleStandIn().service_account_info("http://127.0.0.1:9/token")
+    info = {"type": "service_account", "project_id": "sa-project", "private_key_id": "k1",
+            "private_key": _key_pair()[0], "client_email": "sa@sa-project.iam.gserviceaccount.com",
+            "client_id": "1", "token_uri": "http://127.0.0.1:9/token"}
     return json.dumps({**info, **changes})
 
 

@@ -1,7 +1,7 @@
-"""Faults of the token endpoint (a loopback stand-in for Google's), seen through whole SDK clients.
+"""Faults of the token endpoint (FakeVertex's, scripted), seen through whole SDK clients.
 
-Real google-auth credential classes refresh against `loopback.Stand`, which counts every token request
-and every Vertex request, so each test also shows what was *not* sent: no retry by the SDK, no stampede.
+Real google-auth credential classes refresh against FakeVertex, which counts every token request and
+every Vertex request, so each test also shows what was *not* sent: no retry by the SDK, no stampede.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import itertools
 import threading
 import time
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -20,57 +19,54 @@ from google.auth import exceptions as ga_exceptions
 
 from openai_vertex import OpenAIVertexError, VertexAuth, async_vertex_client, vertex_client
 from openai_vertex._auth.vertex_auth import FAILURE_BACKOFF
+from openai_vertex.testing import FakeVertex, Reply
 
 from ..compat import SDK_HTTP, raises_vertex_error, sdk_retries, vertex_error_in
+from ..doubles import aask, ask
 from ..leaks import Secrets
-from ..loopback import HANG, Answer, Stand, aask, ask, user_credentials
 
-
-@pytest.fixture
-def stand() -> Iterator[Stand]:
-    with Stand() as running:
-        yield running
-
-
-INVALID_GRANT = Answer.json(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
+INVALID_GRANT = Reply.raw({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}, status=400)
+HANG = Reply.raw({}).with_delay(30)  # longer than any test waits; the fake_vertex's stop() drops the connection
 WHAT_TO_DO = ("gcloud auth application-default login", "service account key")
 modes = pytest.mark.parametrize("mode", ["sync", "async"])
 FAMILY: Any = SDK_HTTP  # the HTTP library the installed openai runs on
 
 
-def _fails_sync(stand: Stand, credentials: Any, **kwargs: Any) -> OpenAIVertexError:
-    client = vertex_client(base_url=stand.base_url, credentials=credentials, **kwargs)
+def _fails_sync(fake_vertex: FakeVertex, credentials: Any, **kwargs: Any) -> OpenAIVertexError:
+    client = vertex_client(base_url=fake_vertex.base_url, credentials=credentials, **kwargs)
     with raises_vertex_error() as info:
         ask(client)
     return info.value
 
 
-async def fails(mode: str, stand: Stand, credentials: Any, **kwargs: Any) -> OpenAIVertexError:
+async def fails(mode: str, fake_vertex: FakeVertex, credentials: Any, **kwargs: Any) -> OpenAIVertexError:
     """One chat request that must fail with our error; `max_retries=3` lets the SDK retry if it would.
 
     The sync client runs in a worker thread, as sync code called from an async application does.
     """
     kwargs.setdefault("max_retries", sdk_retries(3))
     if mode == "sync":
-        return await asyncio.to_thread(_fails_sync, stand, credentials, **kwargs)
-    client = async_vertex_client(base_url=stand.base_url, credentials=credentials, **kwargs)
+        return await asyncio.to_thread(_fails_sync, fake_vertex, credentials, **kwargs)
+    client = async_vertex_client(base_url=fake_vertex.base_url, credentials=credentials, **kwargs)
     with raises_vertex_error() as info:
         await aask(client)
     return info.value
 
 
-def test_server_errors_then_success_still_succeed(stand: Stand) -> None:
+def test_server_errors_then_success_still_succeed(fake_vertex: FakeVertex) -> None:
     # google-auth retries 5xx itself (3 attempts, 1 s then 2 s apart); the request just takes longer.
-    stand.google.token_script += [Answer.json(500, {"error": "internal_failure"}),
-                                  Answer(503, b"Service Unavailable", {"content-type": "text/plain"})]
-    client = vertex_client(base_url=stand.base_url, credentials=stand.service_account(), max_retries=0)
-    assert ask(client) == "ok"
-    assert stand.google.fetches == 3 and len(stand.google.chat_requests) == 1
+    fake_vertex.script_token(Reply.raw({"error": "internal_failure"}, status=500),
+                             Reply.raw(b"Service Unavailable", status=503, headers={"content-type": "text/plain"}))
+    credentials = fake_vertex.service_account_credentials()
+    client = vertex_client(base_url=fake_vertex.base_url, credentials=credentials, max_retries=0)
+    assert ask(client) == "echo: Say hello."
+    assert fake_vertex.token_requests == 3 and len(fake_vertex.chat_requests) == 1
 
 
 @modes
-async def test_a_hanging_token_endpoint_fails_the_request_within_its_timeout(mode: str, stand: Stand) -> None:
-    stand.google.token_script.append(HANG)
+async def test_a_hanging_token_endpoint_fails_the_request_within_its_timeout(mode: str,
+                                                                            fake_vertex: FakeVertex) -> None:
+    fake_vertex.script_token(HANG)
     beats: list[float] = []
     done = asyncio.Event()
 
@@ -81,14 +77,14 @@ async def test_a_hanging_token_endpoint_fails_the_request_within_its_timeout(mod
 
     beating = asyncio.create_task(heartbeat())
     started = time.monotonic()
-    error = await fails(mode, stand, stand.service_account(), timeout=0.5)
+    error = await fails(mode, fake_vertex, fake_vertex.service_account_credentials(), timeout=0.5)
     elapsed = time.monotonic() - started
     done.set()
     await beating
     assert "Timed out" in str(error) or "could not be reached" in str(error), str(error)
     assert elapsed < 0.5 + 1.5, f"the request waited {elapsed:.1f} s for a 0.5 s timeout"
     # Not retried by the SDK (max_retries=3), and nothing sent to Vertex without a token.
-    assert stand.google.fetches == 1 and stand.google.chat_requests == []
+    assert fake_vertex.token_requests == 1 and fake_vertex.chat_requests == []
     # The loop kept running while the token endpoint hung: a beat every ~10 ms, no long gap.
     gaps = [later - earlier for earlier, later in itertools.pairwise(beats)]
     assert len(beats) >= 20 and max(gaps) < 0.25, f"{len(beats)} beats, longest gap {max(gaps) * 1000:.0f} ms"
@@ -105,43 +101,43 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
-async def test_a_malformed_token_answer_is_one_clean_error(body: bytes, stand: Stand) -> None:
-    stand.google.token_script.append(Answer(200, body, {"content-type": "application/json"}))
-    error = await fails("async", stand, stand.service_account())
+async def test_a_malformed_token_answer_is_one_clean_error(body: bytes, fake_vertex: FakeVertex) -> None:
+    fake_vertex.script_token(Reply.raw(body))
+    error = await fails("async", fake_vertex, fake_vertex.service_account_credentials())
     assert "Could not refresh Google credentials" in str(error)
     assert not Secrets().found_in("".join(traceback.format_exception(error)))
-    assert stand.google.fetches == 1 and stand.google.chat_requests == []
+    assert fake_vertex.token_requests == 1 and fake_vertex.chat_requests == []
 
 
 @modes
-async def test_invalid_grant_is_one_error_that_says_what_to_do(mode: str, stand: Stand) -> None:
-    stand.google.token_script.append(INVALID_GRANT)
-    error = await fails(mode, stand, stand.service_account())
+async def test_invalid_grant_is_one_error_that_says_what_to_do(mode: str, fake_vertex: FakeVertex) -> None:
+    fake_vertex.script_token(INVALID_GRANT)
+    error = await fails(mode, fake_vertex, fake_vertex.service_account_credentials())
     assert all(hint in str(error) for hint in WHAT_TO_DO), str(error)
     assert isinstance(error.__cause__, ga_exceptions.RefreshError)
     assert not isinstance(error, (ValueError, openai.APIConnectionError))
-    assert stand.google.fetches == 1 and stand.google.chat_requests == []
+    assert fake_vertex.token_requests == 1 and fake_vertex.chat_requests == []
 
 
 @modes
 @pytest.mark.parametrize("subtype", ["invalid_rapt", "rapt_required"])
 async def test_reauthentication_needed_is_one_error_that_says_what_to_do(mode: str, subtype: str,
-                                                                         stand: Stand) -> None:
+                                                                         fake_vertex: FakeVertex) -> None:
     # Google's answer to a user refresh token when the organisation's session policy wants a new login.
-    stand.google.token_script.append(Answer.json(400, {"error": "invalid_grant", "error_subtype": subtype,
-                                                       "error_description": "reauth related error"}))
-    error = await fails(mode, stand, user_credentials(stand))
+    fake_vertex.script_token(Reply.raw({"error": "invalid_grant", "error_subtype": subtype,
+                                 "error_description": "reauth related error"}, status=400))
+    error = await fails(mode, fake_vertex, fake_vertex.authorized_user_credentials())
     assert isinstance(error.__cause__, ga_exceptions.RefreshError)
     assert "Reauthentication is needed" in str(error.__cause__)  # google-auth's verdict, kept as the cause
     assert all(hint in str(error) for hint in WHAT_TO_DO), str(error)
-    assert stand.google.fetches == 1 and stand.google.chat_requests == []
+    assert fake_vertex.token_requests == 1 and fake_vertex.chat_requests == []
 
 
-async def test_after_a_failed_refresh_concurrent_callers_do_not_stampede(stand: Stand) -> None:
+async def test_after_a_failed_refresh_concurrent_callers_do_not_stampede(fake_vertex: FakeVertex) -> None:
     """16 threads and 100 tasks keep asking for 2.5 s while every token request fails."""
     seconds = 2.5
-    stand.google.token_script += [INVALID_GRANT] * 50
-    auth = VertexAuth(stand.service_account())  # one auth, shared by a sync and an async client
+    fake_vertex.script_token(*[INVALID_GRANT] * 50)
+    auth = VertexAuth(fake_vertex.service_account_credentials())  # one auth, shared by a sync and an async client
     sent: list[Any] = []
 
     def vertex(request: Any) -> Any:
@@ -149,9 +145,9 @@ async def test_after_a_failed_refresh_concurrent_callers_do_not_stampede(stand: 
         return FAMILY.Response(200)
 
     transport = FAMILY.MockTransport(vertex)
-    sync = openai.OpenAI(api_key="unused", base_url=stand.base_url, max_retries=sdk_retries(2),
+    sync = openai.OpenAI(api_key="unused", base_url=fake_vertex.base_url, max_retries=sdk_retries(2),
                          http_client=FAMILY.Client(auth=auth, transport=transport))
-    asynchronous = openai.AsyncOpenAI(api_key="unused", base_url=stand.base_url, max_retries=sdk_retries(2),
+    asynchronous = openai.AsyncOpenAI(api_key="unused", base_url=fake_vertex.base_url, max_retries=sdk_retries(2),
                                       http_client=FAMILY.AsyncClient(auth=auth, transport=transport))
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -181,7 +177,7 @@ async def test_after_a_failed_refresh_concurrent_callers_do_not_stampede(stand: 
     for thread in threads:
         await asyncio.to_thread(thread.join)
 
-    arrivals = [arrived for arrived, _ in stand.google.token_requests]
+    arrivals = [request.received_at for request in fake_vertex.requests if request.path == "/token"]
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
     assert len(errors) > 500 and sent == []
     errors = [vertex_error_in(error) for error in errors]  # older SDKs wrap it (see compat)

@@ -1,4 +1,4 @@
-"""VertexAuth: generator-level behaviour, then real clients against a loopback token endpoint."""
+"""VertexAuth: generator-level behaviour, then real clients against FakeVertex's token endpoint."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ from openai_vertex import OpenAIVertexError, VertexAuth
 from openai_vertex._auth.vertex_auth import FAILURE_BACKOFF
 from openai_vertex._compat import FAMILIES
 
+from openai_vertex.testing import FakeVertex, Reply
+
 from ..compat import raises_vertex_error, sdk_family_param, sdk_retries
-from ..conftest import FakeCredentials, TokenServer, chat_completion
+from ..doubles import FakeCredentials, chat_completion
+from ..doubles import aask as _aask
+from ..doubles import ask as _ask
 
 family_param = pytest.mark.parametrize("family", FAMILIES, ids=[family.__name__ for family in FAMILIES])
 
@@ -142,6 +146,47 @@ def test_failed_refresh_is_shared_within_the_backoff_window() -> None:
     assert next(auth.sync_auth_flow(_request())).headers["authorization"] == "Bearer fake-token-2"
 
 
+# --- the FRESH verdict, reused briefly: a changed token or expiry is still seen at once ------------
+
+def _sign(auth: VertexAuth) -> str:
+    return str(next(auth.sync_auth_flow(_request())).headers["authorization"])
+
+
+def _in(seconds: float) -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + datetime.timedelta(seconds=seconds)
+
+
+def test_an_expiry_moved_into_the_refresh_window_is_noticed_on_the_next_request() -> None:
+    creds = FakeCredentials(delay=0.2)  # slow enough that the stale token is what goes out
+    auth = VertexAuth(creds)
+    assert _sign(auth) == "Bearer fake-token-1"  # fetched
+    assert _sign(auth) == "Bearer fake-token-1"  # FRESH, and the verdict is now reused
+    creds.expiry = _in(120)  # inside google-auth's 3 min 45 s window: stale
+    assert _sign(auth) == "Bearer fake-token-1"  # still sent, while a background refresh runs
+    deadline = time.monotonic() + 5
+    while creds.refreshes < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert creds.refreshes == 2
+
+
+def test_an_expired_token_is_refreshed_before_sending_even_right_after_a_fresh_verdict() -> None:
+    creds = FakeCredentials()
+    auth = VertexAuth(creds)
+    assert _sign(auth) == _sign(auth) == "Bearer fake-token-1"  # fetched, then FRESH: verdict reused
+    creds.expiry = _in(-1)
+    assert _sign(auth) == "Bearer fake-token-2"
+    assert creds.refreshes == 2
+
+
+def test_a_token_replaced_from_outside_is_sent_as_soon_as_it_is_there() -> None:
+    creds = FakeCredentials()
+    auth = VertexAuth(creds)
+    assert _sign(auth) == _sign(auth) == "Bearer fake-token-1"  # fetched, then FRESH: verdict reused
+    creds.refresh(None)  # another user of the same credentials refreshed them
+    assert _sign(auth) == "Bearer fake-token-2"
+    assert creds.refreshes == 2
+
+
 # --- whole SDK clients over MockTransport ------------------------------------------------------
 
 @sdk_family_param
@@ -157,40 +202,32 @@ def test_sdk_does_not_retry_or_relabel_a_refresh_failure(family: Any) -> None:
     assert sent == [] and creds.refreshes == 1
 
 
-# --- real service-account credentials against a loopback token endpoint -------------------------
+# --- real service-account credentials against FakeVertex (which accepts only the tokens it issued) ----
 
-def _sync_client(server: TokenServer, family: Any) -> openai.OpenAI:
-    http = family.Client(transport=family.MockTransport(server.vertex_handler()),
-                         auth=VertexAuth(server.service_account()))
-    return openai.OpenAI(api_key="x", base_url="https://example.test/v1", http_client=http, max_retries=0)
+OK = "echo: Say hello."  # FakeVertex's default answer to `ask`
 
 
-def _async_client(server: TokenServer, family: Any) -> openai.AsyncOpenAI:
-    http = family.AsyncClient(transport=family.MockTransport(server.vertex_handler()),
-                              auth=VertexAuth(server.service_account()))
-    return openai.AsyncOpenAI(api_key="x", base_url="https://example.test/v1", http_client=http, max_retries=0)
+def _sync_client(fake: FakeVertex, family: Any, **kwargs: Any) -> openai.OpenAI:
+    http = family.Client(auth=VertexAuth(fake.service_account_credentials()))
+    return openai.OpenAI(api_key="x", base_url=fake.base_url, http_client=http, **{"max_retries": 0, **kwargs})
 
 
-def _ask(client: openai.OpenAI) -> str | None:
-    return client.chat.completions.create(model="google/gemini-2.5-flash", messages=[]).choices[0].message.content
-
-
-async def _aask(client: openai.AsyncOpenAI) -> str | None:
-    completion = await client.chat.completions.create(model="google/gemini-2.5-flash", messages=[])
-    return completion.choices[0].message.content
+def _async_client(fake: FakeVertex, family: Any) -> openai.AsyncOpenAI:
+    http = family.AsyncClient(auth=VertexAuth(fake.service_account_credentials()))
+    return openai.AsyncOpenAI(api_key="x", base_url=fake.base_url, http_client=http, max_retries=0)
 
 
 @sdk_family_param
-def test_sequential_calls_fetch_one_token(token_server: TokenServer, family: Any) -> None:
-    client = _sync_client(token_server, family)
-    assert [_ask(client) for _ in range(20)] == ["ok"] * 20
-    assert token_server.fetches == 1
+def test_sequential_calls_fetch_one_token(fake_vertex: FakeVertex, family: Any) -> None:
+    client = _sync_client(fake_vertex, family)
+    assert [_ask(client) for _ in range(20)] == [OK] * 20
+    assert fake_vertex.token_requests == 1
 
 
 @sdk_family_param
-def test_sixteen_threads_fetch_one_token(token_server: TokenServer, family: Any) -> None:
-    token_server.delay = 0.2  # all threads arrive while the first fetch is under way
-    client = _sync_client(token_server, family)
+def test_sixteen_threads_fetch_one_token(fake_vertex: FakeVertex, family: Any) -> None:
+    fake_vertex.token_delay = 0.2  # all threads arrive while the first fetch is under way
+    client = _sync_client(fake_vertex, family)
     results: list[str | None] = []
     barrier = threading.Barrier(16)
 
@@ -203,34 +240,34 @@ def test_sixteen_threads_fetch_one_token(token_server: TokenServer, family: Any)
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == ["ok"] * 16
-    assert token_server.fetches == 1
+    assert results == [OK] * 16
+    assert fake_vertex.token_requests == 1
 
 
 @sdk_family_param
-async def test_two_hundred_tasks_fetch_one_token(token_server: TokenServer, family: Any) -> None:
-    token_server.delay = 0.2
-    client = _async_client(token_server, family)
-    assert await asyncio.gather(*(_aask(client) for _ in range(200))) == ["ok"] * 200
-    assert token_server.fetches == 1
+async def test_two_hundred_tasks_fetch_one_token(fake_vertex: FakeVertex, family: Any) -> None:
+    fake_vertex.token_delay = 0.2
+    client = _async_client(fake_vertex, family)
+    assert await asyncio.gather(*(_aask(client) for _ in range(200))) == [OK] * 200
+    assert fake_vertex.token_requests == 1
 
 
 @sdk_family_param
-async def test_event_loop_keeps_running_while_the_token_endpoint_is_slow(token_server: TokenServer,
+async def test_event_loop_keeps_running_while_the_token_endpoint_is_slow(fake_vertex: FakeVertex,
                                                                           family: Any) -> None:
     # Pay the SDK's own first-call costs (lazy imports, model building) on another client first, so
     # the heartbeat below measures the auth alone.
     warm = openai.AsyncOpenAI(api_key="x", base_url="https://example.test/v1", http_client=family.AsyncClient(
         transport=family.MockTransport(lambda r: family.Response(200, json=chat_completion("ok")))))
     assert await _aask(warm) == "ok"
-    token_server.delay = 1.0
-    client = _async_client(token_server, family)
+    fake_vertex.token_delay = 1.0
+    client = _async_client(fake_vertex, family)
     gaps: list[float] = []
 
     async def heartbeat() -> None:
         # Measured while every request waits for the token endpoint, which takes 1 s to answer; before
         # and after, the loop does the SDK's own work of building and parsing 20 requests.
-        while token_server.fetches == 0:
+        while fake_vertex.token_requests == 0:
             await asyncio.sleep(0.001)
         last = started = time.monotonic()
         while last - started < 0.8:
@@ -240,59 +277,56 @@ async def test_event_loop_keeps_running_while_the_token_endpoint_is_slow(token_s
             last = now
 
     beat = asyncio.create_task(heartbeat())
-    assert await asyncio.gather(*(_aask(client) for _ in range(20))) == ["ok"] * 20
+    assert await asyncio.gather(*(_aask(client) for _ in range(20))) == [OK] * 20
     await beat
-    assert token_server.fetches == 1
+    assert fake_vertex.token_requests == 1
     assert len(gaps) > 20 and max(gaps) < 0.05, f"event loop stalled for {max(gaps) * 1000:.0f} ms"
 
 
 @sdk_family_param
-def test_401_from_vertex_is_recovered_with_one_new_token(token_server: TokenServer, family: Any) -> None:
-    client = _sync_client(token_server, family)
-    assert _ask(client) == "ok"
-    token_server.issued.clear()  # server-side revocation
-    assert _ask(client) == "ok"
-    assert token_server.fetches == 2
+def test_401_from_vertex_is_recovered_with_one_new_token(fake_vertex: FakeVertex, family: Any) -> None:
+    client = _sync_client(fake_vertex, family)
+    assert _ask(client) == OK
+    fake_vertex.revoke()  # server-side revocation
+    assert _ask(client) == OK
+    assert fake_vertex.token_requests == 2
 
 
 @sdk_family_param
-async def test_async_401_is_recovered_and_a_second_401_reaches_the_sdk(token_server: TokenServer,
+async def test_async_401_is_recovered_and_a_second_401_reaches_the_sdk(fake_vertex: FakeVertex,
                                                                        family: Any) -> None:
-    client = _async_client(token_server, family)
-    assert await _aask(client) == "ok"
-    token_server.issued.clear()
-    assert await _aask(client) == "ok"
-    token_server.failures = [(200, '{"access_token": "never-accepted", "expires_in": 3600}')]
-    token_server.issued.clear()
+    client = _async_client(fake_vertex, family)
+    assert await _aask(client) == OK
+    fake_vertex.revoke()
+    assert await _aask(client) == OK
+    fake_vertex.script_token(Reply.raw({"access_token": "never-accepted", "expires_in": 3600}))
+    fake_vertex.revoke()
     with pytest.raises(openai.AuthenticationError):
         await _aask(client)
-    assert token_server.fetches == 3
+    assert fake_vertex.token_requests == 3
 
 
 @sdk_family_param
-def test_stale_token_refreshes_in_background_against_real_credentials(token_server: TokenServer,
+def test_stale_token_refreshes_in_background_against_real_credentials(fake_vertex: FakeVertex,
                                                                        family: Any) -> None:
-    token_server.expires_in = 200  # under google-auth's 3 min 45 s threshold: stale at once
-    client = _sync_client(token_server, family)
-    assert _ask(client) == "ok"  # first call: no token, so a foreground fetch
-    token_server.delay = 0.5
+    fake_vertex.token_lifetime = 200  # under google-auth's 3 min 45 s threshold: stale at once
+    client = _sync_client(fake_vertex, family)
+    assert _ask(client) == OK  # first call: no token, so a foreground fetch
+    fake_vertex.token_delay = 0.5
     started = time.monotonic()
-    assert _ask(client) == "ok"
+    assert _ask(client) == OK
     assert time.monotonic() - started < 0.5, "the request waited for the background refresh"
     deadline = time.monotonic() + 5
-    while token_server.fetches < 2 and time.monotonic() < deadline:
+    while fake_vertex.token_requests < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(0.6)
-    assert token_server.fetches == 2
+    assert fake_vertex.token_requests == 2
 
 
 @sdk_family_param
-def test_refresh_is_bounded_by_the_request_timeout(token_server: TokenServer, family: Any) -> None:
-    token_server.delay = 3.0
-    http = family.Client(transport=family.MockTransport(token_server.vertex_handler()),
-                         auth=VertexAuth(token_server.service_account()))
-    client = openai.OpenAI(api_key="x", base_url="https://example.test/v1", http_client=http,
-                           max_retries=sdk_retries(2), timeout=0.3)
+def test_refresh_is_bounded_by_the_request_timeout(fake_vertex: FakeVertex, family: Any) -> None:
+    fake_vertex.token_delay = 3.0
+    client = _sync_client(fake_vertex, family, max_retries=sdk_retries(2), timeout=0.3)
     started = time.monotonic()
     with raises_vertex_error(match="(?i)timed out|could not be reached"):
         _ask(client)
@@ -300,19 +334,19 @@ def test_refresh_is_bounded_by_the_request_timeout(token_server: TokenServer, fa
 
 
 @sdk_family_param
-def test_token_endpoint_5xx_then_success_still_succeeds(token_server: TokenServer, family: Any) -> None:
-    token_server.failures = [(503, '{"error": "unavailable"}')]
-    assert _ask(_sync_client(token_server, family)) == "ok"
-    assert token_server.fetches == 2
+def test_token_endpoint_5xx_then_success_still_succeeds(fake_vertex: FakeVertex, family: Any) -> None:
+    fake_vertex.script_token(Reply.raw({"error": "unavailable"}, status=503))
+    assert _ask(_sync_client(fake_vertex, family)) == OK
+    assert fake_vertex.token_requests == 2
 
 
-def test_whole_body_is_unchanged(token_server: TokenServer) -> None:
+def test_whole_body_is_unchanged(fake_vertex: FakeVertex) -> None:
     seen: list[bytes] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.content)
         return httpx.Response(200, json=chat_completion("ok"))
 
-    http = httpx.Client(transport=httpx.MockTransport(handler), auth=VertexAuth(token_server.service_account()))
+    http = httpx.Client(transport=httpx.MockTransport(handler), auth=VertexAuth(fake_vertex.service_account_credentials()))
     http.post("https://example.test/v1/chat/completions", content=b'{"a": 1}')
     assert seen == [b'{"a": 1}']

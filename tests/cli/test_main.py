@@ -11,7 +11,6 @@ import subprocess
 import sys
 import urllib.parse
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,12 +32,11 @@ class Terminal(io.StringIO):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeVertex]:
-    """A running FakeVertex whose service-account key is the Application Default Credentials."""
-    with FakeVertex() as running:
-        key = running.write_service_account_file(tmp_path / "key.json")
-        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
-        yield running
+def fake(fake_vertex: FakeVertex, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeVertex:
+    """The plugin's FakeVertex, with its service-account key as the Application Default Credentials."""
+    key = fake_vertex.write_service_account_file(tmp_path / "key.json")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
+    return fake_vertex
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

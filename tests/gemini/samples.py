@@ -1,7 +1,7 @@
-"""Vertex response bodies from response-samples.md, and SDK clients that serve them from a MockTransport.
+"""Vertex response bodies from docs/vertex-wire.md, and SDK clients that serve them from a MockTransport.
 
-Bodies are copied verbatim from the reference (§ numbers below); where a test needs something the
-reference lacks (a tagged thought stream), it is built in the envelope of §2 and says so.
+Bodies are copied verbatim from its samples (§S numbers below); where a test needs something the
+samples lack (a tagged thought stream), it is built in the envelope of §S2 and says so.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from openai.types.chat import ChatCompletion
 from openai_vertex import async_vertex_client, vertex_client
 
 from ..compat import SDK_HTTP
-from ..conftest import FakeCredentials
+from ..doubles import FakeCredentials
 
 # The HTTP library that the installed openai runs on: httpx2 from openai 3, httpx before.
 HTTP: Any = SDK_HTTP
 BASE_URL = "https://example.invalid/v1"
 
-# §1, REAL: gemini-2.5-flash, reasoning outside completion_tokens (15 + 18 + 41 = 74).
+# §S1, REAL: gemini-2.5-flash, reasoning outside completion_tokens (15 + 18 + 41 = 74).
 TEXT_COMPLETION: dict[str, Any] = json.loads(
     '{"choices":[{"finish_reason":"stop","index":0,"logprobs":null,"message":{"content":"Why did the '
     'scarecrow win an award?\\n\\nBecause he was outstanding in his field!","role":"assistant"}}],'
@@ -38,7 +38,7 @@ _ENVELOPE = (
     '"object":"chat.completion.chunk","system_fingerprint":""'
 )
 
-# §2, DOC, verbatim: two streamed parallel calls; `index` flips (A: 1 -> 0, B: 0 -> 1); only A has a
+# §S2, DOC, verbatim: two streamed parallel calls; `index` flips (A: 1 -> 0, B: 0 -> 1); only A has a
 # signature; finish_reason and usage share the last chunk (27 + 45 + 504 = 576).
 TOOL_CALL_SSE = (
     b'data: {"choices":[{"delta":{"role":"assistant","tool_calls":[{"extra_content":{"google":{"thought_signature":"..."}},"function":{"arguments":"","name":"get_current_weather"},"id":"function-call-c855348a-459a-46a4-a8ad-aa0a4e7c3563","index":1,"type":"function"}]},"index":0,"logprobs":null}],"created":1770850461,"id":"nQiNafGyF5rw998PstqooAY","model":"google/gemini-3.1-pro-preview","object":"chat.completion.chunk","system_fingerprint":""}\n\n'
@@ -60,7 +60,7 @@ TOOL_CALL_IDS = (
     "function-call-df0d087c-ad74-46f1-ba4a-9353cbf288a8",
 )
 
-# §3, DOC: Gemini 3 Pro Image puts the image in `message.audio`. `<BASE64_BYTES>` is Google's placeholder.
+# §S3, DOC: Gemini 3 Pro Image puts the image in `message.audio`. `<BASE64_BYTES>` is Google's placeholder.
 IMAGE_IN_AUDIO: dict[str, Any] = {
     "choices": [
         {
@@ -92,7 +92,7 @@ IMAGE_IN_AUDIO: dict[str, Any] = {
     },
 }
 
-# §4, DOC: the older sample, image on the choice. `IMAGE_DATA` is Google's placeholder.
+# §S4, DOC: the older sample, image on the choice. `IMAGE_DATA` is Google's placeholder.
 IMAGE_ON_CHOICE: dict[str, Any] = {
     "choices": [
         {
@@ -111,7 +111,7 @@ IMAGE_ON_CHOICE: dict[str, Any] = {
     "usage": {"completion_tokens": 1299, "prompt_tokens": 7, "total_tokens": 1306},
 }
 
-# §5, DOC: no completion_tokens_details when nothing was reasoned.
+# §S5, DOC: no completion_tokens_details when nothing was reasoned.
 PLAIN_USAGE: dict[str, Any] = {
     "completion_tokens": 16,
     "extra_properties": {"google": {"traffic_type": "ON_DEMAND"}},
@@ -119,7 +119,7 @@ PLAIN_USAGE: dict[str, Any] = {
     "total_tokens": 1155,
 }
 
-# §7b, DOC via FIXTURE: DeepSeek MaaS stream, usage on the last chunk without stream_options.
+# §S7b, DOC via FIXTURE: DeepSeek MaaS stream, usage on the last chunk without stream_options.
 _DEEPSEEK = (
     '"created":1749661200,"id":"2025-06-11|10:00:00.292195-07|9.7.144.202|-123456789",'
     '"model":"deepseek-ai/deepseek-v3.1-maas","object":"chat.completion.chunk","system_fingerprint":""'
@@ -131,7 +131,7 @@ MAAS_STREAM: list[str] = [
     + ',"usage":{"completion_tokens":131,"prompt_tokens":14,"total_tokens":145}}',
 ]
 
-# §7c, DOC via FIXTURE: Grok on Vertex, cached prompt tokens (663 + 50 + 124 = 837).
+# §S7c, DOC via FIXTURE: Grok on Vertex, cached prompt tokens (663 + 50 + 124 = 837).
 GROK_USAGE: dict[str, Any] = json.loads(
     '{"completion_tokens":50,"completion_tokens_details":{"accepted_prediction_tokens":0,"audio_tokens":0,'
     '"reasoning_tokens":124,"rejected_prediction_tokens":0},"cost_in_usd_ticks":0,"num_sources_used":0,'
@@ -141,7 +141,7 @@ GROK_USAGE: dict[str, Any] = json.loads(
 
 
 def text_chunk(content: str | None, finish: str | None = None, usage: dict[str, Any] | None = None) -> str:
-    """A content chunk in §2's envelope (the reference holds no tagged-thought capture from Vertex)."""
+    """A content chunk in §S2's envelope (docs/vertex-wire.md holds no tagged-thought capture from Vertex)."""
     delta: dict[str, Any] = {"role": "assistant"} if content is None else {"content": content, "role": "assistant"}
     chunk: dict[str, Any] = {
         "choices": [{"delta": delta, "index": 0, "logprobs": None, "finish_reason": finish}],
@@ -194,5 +194,5 @@ def async_client(handler: Handler, kind: str = "openai") -> openai.AsyncOpenAI:
 
 
 def completion(body: dict[str, Any]) -> ChatCompletion:
-    """`body` parsed by the SDK exactly as a live response would be (strict validation rejects §3)."""
+    """`body` parsed by the SDK exactly as a live response would be (strict validation rejects §S3)."""
     return client(replying(copy.deepcopy(body))).chat.completions.create(model="google/gemini-2.5-flash", messages=[])

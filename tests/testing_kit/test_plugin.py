@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,6 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
     return pytester
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeVertex]:
-    with FakeVertex() as running:
-        yield running
 
 
 def test_fake_vertex_fixture_runs_during_the_test_only(inner: pytest.Pytester) -> None:
@@ -58,11 +51,11 @@ def test_fake_vertex_fixture_runs_during_the_test_only(inner: pytest.Pytester) -
 
 
 def test_recorded_cassette_is_scrubbed_and_replays(
-    inner: pytest.Pytester, fake: FakeVertex, monkeypatch: pytest.MonkeyPatch
+    inner: pytest.Pytester, fake_vertex: FakeVertex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", fake.project)  # the fixture hides the ids these variables name
-    monkeypatch.setenv("FAKE_BASE_URL", fake.base_url)
-    monkeypatch.setenv("FAKE_KEY_FILE", str(fake.write_service_account_file(inner.path / "key.json")))
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", fake_vertex.project)  # the fixture hides the ids these variables name
+    monkeypatch.setenv("FAKE_BASE_URL", fake_vertex.base_url)
+    monkeypatch.setenv("FAKE_KEY_FILE", str(fake_vertex.write_service_account_file(inner.path / "key.json")))
     inner.makeconftest(
         """
         import pytest
@@ -90,17 +83,17 @@ def test_recorded_cassette_is_scrubbed_and_replays(
         """
     )
     inner.runpytest_subprocess(*PLUGINS, "--record-mode=once").assert_outcomes(passed=1)
-    assert (fake.token_requests, len(fake.chat_requests)) == (1, 1)
-    assert fake.chat_requests[0].headers["x-goog-user-project"] == "fake-project"
+    assert (fake_vertex.token_requests, len(fake_vertex.chat_requests)) == (1, 1)
+    assert fake_vertex.chat_requests[0].headers["x-goog-user-project"] == "fake-project"
 
     cassette = (inner.path / "cassettes" / "test_recorded" / "test_chat.yaml").read_text()
     assert "/projects/test-project/locations/global/" in cassette and "hi test-project" in cassette
-    for secret in ("fake-project", "ya29.", "/token", "assertion", fake.chat_requests[0].bearer_token):
+    for secret in ("fake-project", "ya29.", "/token", "assertion", fake_vertex.chat_requests[0].bearer_token):
         assert secret not in cassette
     assert "authorization" not in cassette.lower() and "x-goog-user-project" not in cassette.lower()
 
     inner.runpytest_subprocess(*PLUGINS, "--record-mode=none").assert_outcomes(passed=1)
-    assert len(fake.chat_requests) == 1  # replayed from the cassette; only the dropped token request went out
+    assert len(fake_vertex.chat_requests) == 1  # replayed from the cassette; only the dropped token request went out
 
 
 def _request(uri: str, body: bytes) -> VcrRequest:

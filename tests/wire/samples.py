@@ -1,7 +1,7 @@
 """Vertex AI error bodies and a signed tool-call reply, for the wire-layer tests.
 
-Copied from the project's reference notes (response-samples.md); each constant names its source. Ids and
-signatures are Google's own placeholders. The streamed samples are in `gemini_samples.py`.
+Copied from the samples in docs/vertex-wire.md; each constant names its section and source. Ids and
+signatures are Google's own placeholders. The streamed samples are in `tests/gemini/samples.py`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# response-samples.md §6 (DOC, Google's thought-signatures page, parallel example): the assistant message
+# docs/vertex-wire.md §S6 (DOC, Google's thought-signatures page, parallel example): the assistant message
 # of a turn with two parallel calls; only the first carries a signature. Wrapped here in the
-# `chat.completion` envelope of §1 so that it can be served as a non-streamed reply.
+# `chat.completion` envelope of §S1 so that it can be served as a non-streamed reply.
 SIGNED_CALLS_MESSAGE: dict[str, Any] = {
     "role": "assistant",
     "tool_calls": [
@@ -40,7 +40,7 @@ SIGNED_CALLS_COMPLETION = json.dumps(
     }
 ).encode()
 
-# response-samples.md §8a (REAL, LibreChat#11826): 400 for a Gemini 3 call replayed without its signature.
+# docs/vertex-wire.md §S8a (REAL, LibreChat#11826): 400 for a Gemini 3 call replayed without its signature.
 MISSING_SIGNATURE_MESSAGE = (
     "Unable to submit request because function call `default_api:esql_mcp_elastic-local-mcp-server` in the "
     "12. content block is missing a `thought_signature`. Learn more: "
@@ -60,7 +60,7 @@ MISSING_SIGNATURE_400 = json.dumps(
     indent=2,
 ).encode()
 
-# response-samples.md §8d (REAL, earendil-works/pi#2463), in the list envelope that ogx-ai/ogx#4211 saw
+# docs/vertex-wire.md §S8d (REAL, earendil-works/pi#2463), in the list envelope that ogx-ai/ogx#4211 saw
 # reach the openai SDK from endpoints/openapi.
 NOT_FOUND_MESSAGE = (
     "Publisher Model `projects/ppd-hedl-one-3/locations/global/publishers/google/models/gemini-1.5-flash` was "
@@ -69,7 +69,7 @@ NOT_FOUND_MESSAGE = (
 )
 NOT_FOUND_404 = json.dumps([{"error": {"code": 404, "message": NOT_FOUND_MESSAGE, "status": "NOT_FOUND"}}]).encode()
 
-# response-samples.md §8c (REAL, google-gemini/gemini-cli#14831): 429 with `errors[]`.
+# docs/vertex-wire.md §S8c (REAL, google-gemini/gemini-cli#14831): 429 with `errors[]`.
 EXHAUSTED_MESSAGE = (
     "Resource exhausted. Please try again later. Please refer to "
     "https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for more details."
@@ -88,7 +88,7 @@ EXHAUSTED_429 = json.dumps(
     indent=2,
 ).encode()
 
-# response-samples.md §8h (FIXTURE reproducing a real dump): a stream aborted mid-call; the error array is
+# docs/vertex-wire.md §S8h (FIXTURE reproducing a real dump): a stream aborted mid-call; the error array is
 # written outside any `data:` line, over several lines, and the connection closes.
 CANCELLED_MID_STREAM = (
     b'data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"z","function":{"name":"edit",'

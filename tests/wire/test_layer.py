@@ -1,7 +1,7 @@
 """The wire compatibility layer, end to end: real openai clients over httpx / httpx2 `MockTransport`s.
 
 Each scenario runs on the four client kinds (httpx2 and httpx, sync and async) with Google's documented
-bodies (`wire_samples.py`). The `*_without_layer` tests show the SDK's behaviour the layer exists to fix,
+bodies (`tests/wire/samples.py`). The `*_without_layer` tests show the SDK's behaviour the layer exists to fix,
 so each rewrite is proven to be what makes its test pass.
 """
 
@@ -28,7 +28,7 @@ from ..compat import SDK_ERROR_TEXT_IS_MESSAGE, sdk_families
 from ..gemini.samples import TEXT_COMPLETION, TOOL_CALL_IDS, TOOL_CALL_SSE
 
 ANSWER = json.dumps(TEXT_COMPLETION).encode()
-# What Google's parallel-call stream (response-samples.md §2) must add up to.
+# What Google's parallel-call stream (docs/vertex-wire.md §S2) must add up to.
 TOOL_CALL_ARGUMENTS = (
     {"location": "Boston, MA", "unit": "celsius"},
     {"location": "New Delhi, India", "unit": "celsius"},
@@ -131,7 +131,7 @@ def aggregate_by_index(chunks: list[Any]) -> list[dict[str, str]]:
     return [calls[index] for index in sorted(calls)]
 
 
-# -- streamed parallel tool calls (response-samples.md §2) -----------------------------------------
+# -- streamed parallel tool calls (docs/vertex-wire.md §S2) ----------------------------------------
 
 
 @pytest.mark.parametrize("piece", [None, 7, 0], ids=["whole", "7-byte-reads", "event-reads"])
@@ -149,9 +149,17 @@ async def test_stream_helper_rebuilds_both_parallel_calls(kind: Kind, piece: int
 
 
 async def test_stream_helper_fails_on_the_sample_without_layer(kind: Kind) -> None:
+    """Why the layer exists: the SDK's `stream()` helper dies on Google's unstable indices.
+
+    This is the SDK's behaviour (https://github.com/openai/openai-python/issues/2806), not ours: a release
+    that fixes it skips this test instead of failing the suite.
+    """
     client = kind.client(lambda request: kind.sse(TOOL_CALL_SSE), layer=False)
-    with pytest.raises(IndexError):  # openai-python #2806
+    try:
         await final_completion(client)
+    except IndexError:
+        return
+    pytest.skip(f"openai {openai.__version__} assembles the sample without the layer (#2806 fixed)")
 
 
 async def test_plain_stream_loop_gets_one_stable_index_per_call(kind: Kind) -> None:
@@ -174,7 +182,7 @@ async def test_plain_stream_loop_mixes_calls_up_without_layer(kind: Kind) -> Non
     assert calls[1]["id"].startswith(TOOL_CALL_IDS[0]) and calls[1]["id"].endswith(TOOL_CALL_IDS[1])
 
 
-# -- errors (response-samples.md §8) ---------------------------------------------------------------
+# -- errors (docs/vertex-wire.md §S8) --------------------------------------------------------------
 
 ERRORS = [
     pytest.param(
