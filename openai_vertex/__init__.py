@@ -10,6 +10,7 @@ import typing as _typing
 from ._auth import VertexAuth
 from ._client import API_KEY_PLACEHOLDER, async_vertex_client, vertex_base_url, vertex_client
 from ._errors import OpenAIVertexError, VertexConfigError
+from ._http_client import async_vertex_http_client, vertex_http_client
 from ._settings import VertexSettings, vertex_settings
 
 if _typing.TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "VertexSettings",
     "astream_events",
     "async_vertex_client",
+    "async_vertex_http_client",
     "audio_part",
     "chat_kwargs",
     "extra_body",
@@ -61,6 +63,7 @@ __all__ = [
     "usage_summary",
     "vertex_base_url",
     "vertex_client",
+    "vertex_http_client",
     "vertex_settings",
     "video_part",
 ]
