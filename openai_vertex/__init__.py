@@ -10,6 +10,8 @@ import typing as _typing
 from ._auth import VertexAuth
 from ._client import API_KEY_PLACEHOLDER, async_vertex_client, vertex_base_url, vertex_client
 from ._errors import OpenAIVertexError, VertexConfigError
+from ._http_client import async_vertex_http_client, vertex_http_client
+from ._settings import VertexSettings, vertex_settings
 
 if _typing.TYPE_CHECKING:
     from ._gemini import *  # noqa: F403  (type checkers see the helpers that __getattr__ loads)
@@ -43,8 +45,10 @@ __all__ = [
     "UsageSummary",
     "VertexAuth",
     "VertexConfigError",
+    "VertexSettings",
     "astream_events",
     "async_vertex_client",
+    "async_vertex_http_client",
     "audio_part",
     "chat_kwargs",
     "extra_body",
@@ -59,5 +63,7 @@ __all__ = [
     "usage_summary",
     "vertex_base_url",
     "vertex_client",
+    "vertex_http_client",
+    "vertex_settings",
     "video_part",
 ]

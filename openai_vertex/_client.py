@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 import openai
 
-from . import _auth
+from . import _auth, _settings
 from ._auth import Credentials, VertexAuth
 from ._compat import FAMILIES
 from ._errors import VertexConfigError
+from ._settings import VertexSettings
 from ._wire import install_wire_layer
 
 if TYPE_CHECKING:
@@ -138,7 +139,9 @@ def _build(
             "async_vertex_client its own http_client, without auth."
         )
     location = _setting(location, "location", "GOOGLE_CLOUD_LOCATION") or "global"
+    project_source = "project=" if project is not None else "GOOGLE_CLOUD_PROJECT"
     project = _setting(project, "project", "GOOGLE_CLOUD_PROJECT")
+    base_url_given = base_url is not None
     if base_url is None:
         # Validate what we can before looking for credentials, so a typo is reported as such.
         _check_url_parts(location, endpoint, api_version)
@@ -147,10 +150,13 @@ def _build(
     else:
         _check_base_url(base_url)
     adc_project = None
+    credentials_source = "credentials="
     if credentials is None:
         credentials, adc_project = _auth.default_credentials()
+        credentials_source = _auth.adc_origin()
     if base_url is None:
-        project = project or adc_project or _auth.credentials_project(credentials)
+        if project is None:
+            project, project_source = adc_project or _auth.credentials_project(credentials), "the credentials"
         if not project:
             raise VertexConfigError(
                 "No Google Cloud project: pass project= or set GOOGLE_CLOUD_PROJECT "
@@ -168,6 +174,12 @@ def _build(
     custom_headers = os.environ.get("OPENAI_CUSTOM_HEADERS")
     if custom_headers and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
         openai_kwargs["default_headers"] = _cancelling(custom_headers, openai_kwargs.get("default_headers"))
+    _settings.remember(http_client, VertexSettings(
+        project=project, project_source=project_source if project else None,
+        location=None if base_url_given else location, base_url=base_url, endpoint=endpoint,
+        api_version=api_version, credentials=_auth.credentials_kind(credentials),
+        credentials_source=credentials_source, wire_compat=wire_compat,
+        quota_project=getattr(credentials, "quota_project_id", None)))
     # openai 3 types `http_client` as httpx2's; the httpx family works too (both share the interface).
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=cast(Any, http_client),
                         **openai_kwargs)

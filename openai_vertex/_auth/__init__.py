@@ -18,6 +18,7 @@ from .google_auth import (
     refresh,
     universe_domain,
 )
+from .origin import adc_origin, credentials_kind
 from .vertex_auth import VertexAuth
 
 __all__ = [
@@ -26,7 +27,9 @@ __all__ = [
     "SECRET_FIELDS",
     "Credentials",
     "VertexAuth",
+    "adc_origin",
     "adc_source",
+    "credentials_kind",
     "is_loopback",
     "credentials_project",
     "default_credentials",

@@ -22,6 +22,7 @@ from google.auth import exceptions as ga_exceptions
 from google.auth import transport as ga_transport
 
 from .._errors import OpenAIVertexError, VertexConfigError
+from . import credential_files
 
 Credentials = ga_credentials.Credentials
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -79,19 +80,23 @@ def default_credentials() -> tuple[Credentials, str | None]:
 
     try:
         creds, project = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
-    except ga_exceptions.DefaultCredentialsError as exc:
-        raise VertexConfigError(
-            f"No Google credentials found: {redact(str(exc))} {_ADC_HINT}"
-        ) from exc
-    except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
-        # google-auth lets these out unwrapped, without the file's name, for a credentials file that is
-        # JSON but not an object, lacks fields it reads without checking, or is a directory.
-        path, source = adc_source()
-        raise VertexConfigError(
-            f"The Google credentials file {path} ({source}) could not be loaded ({type(exc).__name__}: "
-            f"{redact(str(exc))}). {_ADC_HINT}"
-        ) from exc
+    except (ga_exceptions.DefaultCredentialsError, OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        # google-auth lets the last five out unwrapped, without the file's name, for a file that is JSON but
+        # not an object, lacks fields it reads without checking, or is a directory.
+        raise _adc_error(exc) from exc
     return creds, project
+
+
+def _adc_error(exc: Exception) -> VertexConfigError:
+    """Name the file, what is wrong with it and how to fix it; without a file, say how to get credentials."""
+    path, source = adc_source()
+    explicit = source == "GOOGLE_APPLICATION_CREDENTIALS"
+    if not explicit and not credential_files.exists(path):
+        return VertexConfigError(f"No Google credentials found: {redact(str(exc))} {_ADC_HINT}")
+    found = credential_files.problem(path)
+    what = found if found is not None else f"could not be loaded ({type(exc).__name__}: {redact(str(exc))})"
+    named = f"named by {source}" if explicit else source
+    return VertexConfigError(f"The Google credentials file {path} ({named}) {what}. {credential_files.fix(source)}")
 
 
 def adc_source() -> tuple[str, str]:

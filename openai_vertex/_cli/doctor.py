@@ -19,15 +19,6 @@ from .errors import api_error_message
 _TOKEN_SECONDS = 30.0
 _CALL_SECONDS = 60.0
 _TEST_PROMPT = "Reply with the single word: ready"
-_CREDENTIAL_KINDS = {
-    "google.oauth2.service_account.Credentials": "service account key",
-    "google.oauth2.credentials.Credentials": "user account (gcloud auth application-default login)",
-    "google.auth.compute_engine.credentials.Credentials": "metadata server (Compute Engine, Cloud Run, GKE…)",
-    "google.auth.impersonated_credentials.Credentials": "impersonated service account",
-    "google.auth.identity_pool.Credentials": "workload identity federation",
-    "google.auth.aws.Credentials": "workload identity federation (AWS)",
-    "google.auth.external_account_authorized_user.Credentials": "workforce identity federation user",
-}
 _LOGIN_HINT = "run `gcloud auth application-default login`"
 
 
@@ -73,8 +64,7 @@ def _check_credentials(report: _Report) -> tuple[Any, str | None] | None:
         fix = "" if "application-default login" in message else f"{_LOGIN_HINT}, or set GOOGLE_APPLICATION_CREDENTIALS"
         report.fail("credentials", message, fix)
         return None
-    kind = type(credentials).__module__ + "." + type(credentials).__qualname__
-    report.ok("credentials", f"{_CREDENTIAL_KINDS.get(kind, kind)}, from {_credentials_source()}")
+    report.ok("credentials", f"{_auth.credentials_kind(credentials)}, from {_auth.adc_origin()}")
     principal = getattr(credentials, "service_account_email", None) or getattr(credentials, "account", None)
     if principal == "default":
         principal = "the machine's default service account"
@@ -82,13 +72,6 @@ def _check_credentials(report: _Report) -> tuple[Any, str | None] | None:
     quota = getattr(credentials, "quota_project_id", None)
     report.ok("quota project", quota or "none (usage is billed to the project called)")
     return credentials, project
-
-
-def _credentials_source() -> str:
-    path, source = _auth.adc_source()
-    if source != "GOOGLE_APPLICATION_CREDENTIALS" and not os.path.exists(path):
-        return "the environment (metadata server or workload identity)"
-    return f"{source} ({path})"
 
 
 def _check_project(report: _Report, args: argparse.Namespace, credentials: tuple[Any, str | None] | None) -> str | None:

@@ -106,7 +106,12 @@ def merge_extra_body(*parts: Mapping[str, Any] | None) -> dict[str, Any]:
     the same key raise, as does a merged result with both `reasoning_effort` and `thinking_config`.
     """
     merged: dict[str, Any] = {}
-    for part in parts:
+    for number, part in enumerate(parts, 1):
+        if part is not None and not isinstance(part, Mapping):
+            raise VertexConfigError(
+                f"merge_extra_body() and chat_kwargs() take extra_body dicts (such as extra_body(...)) or None; "
+                f"argument {number} is a {type(part).__name__}"
+            )
         if part is not None:
             _merge_into(merged, part, "")
     _check_reasoning(merged.get("reasoning_effort"), merged)

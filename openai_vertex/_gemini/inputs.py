@@ -113,6 +113,11 @@ def tool_result(
         "tool_call_id": tool_call_id,
         "content": content if isinstance(content, str) else json.dumps(content),
     }
+    if isinstance(parts, (str, bytes, bytearray, memoryview, os.PathLike, Mapping)):
+        raise VertexConfigError(
+            f"tool_result(parts=...) takes a list of parts, not one {type(parts).__name__}; "
+            "wrap it in a list: parts=[...]"
+        )
     built = [_function_response_part(part) for part in parts]
     if built:
         message["extra_content"] = {"google": {"parts": built}}
@@ -164,6 +169,8 @@ def _read(src: Source, caller: str) -> tuple[bytes, str]:
         data, name = bytes(src), ""
     elif isinstance(src, (str, os.PathLike)):
         path = Path(src)
+        if "\x00" in str(path):
+            raise VertexConfigError(f"{caller}() got a path with a NUL character, {str(path)!r}; no file has one")
         try:
             data, name = path.read_bytes(), path.name
         except OSError as exc:

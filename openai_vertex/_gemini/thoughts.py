@@ -47,7 +47,7 @@ def split_thoughts(text: str | None, marker: str = "think") -> SplitThoughts:
     message without content) gives two empty strings.
     """
     opening, closing = _tags(check_marker(marker, "marker"))
-    text = text or ""
+    text = _text(text, "split_thoughts()") or ""
     thoughts: list[str] = []
     answer: list[str] = []
     pos = 0
@@ -79,18 +79,22 @@ class ThoughtSplitter:
         self._inside = False
         self._held = ""
 
-    def feed(self, delta: str) -> list[Piece]:
-        """Classify `delta` (plus any fragment held from earlier feeds)."""
-        text = self._held + delta
-        pieces: list[Piece] = []
-        while (at := text.find(self._tag)) >= 0:
-            _append(pieces, self._kind, text[:at])
-            text = text[at + len(self._tag) :]
-            self._inside = not self._inside
-        keep = _partial_tag(text, self._tag)
-        _append(pieces, self._kind, text[: len(text) - keep])
+    def feed(self, delta: str | None) -> list[Piece]:
+        """Classify `delta` (plus any fragment held from earlier feeds); None (a chunk without text) adds nothing."""
+        text = self._held + (_text(delta, "ThoughtSplitter.feed()") or "")
+        pieces = _Pieces()
+        tag, other = (self._closing, self._opening) if self._inside else (self._opening, self._closing)
+        inside, pos, find = self._inside, 0, text.find
+        # Positions, not slices: one pass over the text however many tags it holds.
+        while (at := find(tag, pos)) >= 0:
+            pieces.add("thought" if inside else "answer", text, pos, at)
+            pos = at + len(tag)
+            inside, tag, other = not inside, other, tag
+        self._inside = inside
+        keep = _partial_tag(text, tag, pos)
+        pieces.add("thought" if inside else "answer", text, pos, len(text) - keep)
         self._held = text[len(text) - keep :]
-        return pieces
+        return pieces.done()
 
     def close(self) -> list[Piece]:
         """Release the held fragment (it was not a tag after all) and start over."""
@@ -113,12 +117,36 @@ def _tags(marker: str) -> tuple[str, str]:
     return f"<{marker}>", f"</{marker}>"
 
 
-def _partial_tag(text: str, tag: str) -> int:
-    """Length of the longest end of `text` that is a proper start of `tag`."""
-    for size in range(min(len(tag) - 1, len(text)), 0, -1):
+def _text(value: object, caller: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise VertexConfigError(f"{caller} takes the text of a message or delta (a str), not {type(value).__name__}")
+    return value
+
+
+def _partial_tag(text: str, tag: str, start: int = 0) -> int:
+    """Length of the longest end of `text[start:]` that is a proper start of `tag`."""
+    for size in range(min(len(tag) - 1, len(text) - start), 0, -1):
         if text.endswith(tag[:size]):
             return size
     return 0
+
+
+class _Pieces:
+    """Pieces of one feed, adjacent pieces of one kind merged with one join each (not repeated `+`)."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[Literal["thought", "answer"], list[str]]] = []
+
+    def add(self, kind: Literal["thought", "answer"], text: str, start: int, end: int) -> None:
+        if start >= end:
+            return
+        if self._runs and self._runs[-1][0] == kind:
+            self._runs[-1][1].append(text[start:end])
+        else:
+            self._runs.append((kind, [text[start:end]]))
+
+    def done(self) -> list[Piece]:
+        return [(kind, "".join(parts)) for kind, parts in self._runs]
 
 
 def _append(pieces: list[Piece], kind: Literal["thought", "answer"], text: str) -> None:

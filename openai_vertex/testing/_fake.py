@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any
 
 import google.oauth2.credentials
+import openai
 from google.oauth2 import service_account
 
 from ._checks import insufficient_scopes, invalid_request, not_found, unauthenticated
@@ -187,6 +188,27 @@ class FakeVertex:
             scopes=scopes,
             quota_project_id=quota_project_id,
         )
+
+    def client(self, **kwargs: Any) -> openai.OpenAI:
+        """A `vertex_client` for this fake, signed by its service account (`credentials=` overrides that).
+
+        Its HTTP client ignores proxy settings: with `HTTPS_PROXY`/`ALL_PROXY` set, as on many company
+        machines and CI runners, a plain client would send the fake's loopback traffic to the proxy.
+        Keyword arguments go to `vertex_client`.
+        """
+        from .._client import vertex_client
+
+        kwargs.setdefault("http_client", openai.DefaultHttpxClient(trust_env=False))
+        kwargs.setdefault("credentials", self.service_account_credentials())
+        return vertex_client(base_url=self.base_url, **kwargs)
+
+    def async_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
+        """The `async_vertex_client` twin of `client()`."""
+        from .._client import async_vertex_client
+
+        kwargs.setdefault("http_client", openai.DefaultAsyncHttpxClient(trust_env=False))
+        kwargs.setdefault("credentials", self.service_account_credentials())
+        return async_vertex_client(base_url=self.base_url, **kwargs)
 
     def write_service_account_file(self, path: str | Path) -> Path:
         """Write the service-account key file (e.g. for `GOOGLE_APPLICATION_CREDENTIALS`) and return its path."""

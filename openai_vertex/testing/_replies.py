@@ -10,6 +10,19 @@ from typing import Any, Literal
 from . import _render
 from ._png import sample_png
 from ._render import ChatCall, Rendered, Text, ToolCall, google_error
+from ._schema import example
+
+
+def _structured(response_format: Any, said: str) -> str | None:
+    """The JSON a structured-output request gets, or None for plain text."""
+    if not isinstance(response_format, Mapping):
+        return None
+    if response_format.get("type") == "json_schema":
+        schema = (response_format.get("json_schema") or {}).get("schema") or {}
+        return json.dumps(example(schema))
+    if response_format.get("type") == "json_object":
+        return json.dumps({"echo": said})
+    return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,12 +51,18 @@ class Reply:
 
     @classmethod
     def echo(cls) -> Reply:
-        """FakeVertex's default: repeats the last user message, with a short thought when asked for one."""
+        """FakeVertex's default: repeats the last user message, with a short thought when asked for one.
+
+        A request for structured output (`response_format`, as `beta.chat.completions.parse` sends) gets
+        JSON instead: a small object its schema accepts, or `{"echo": ...}` for plain JSON mode.
+        """
 
         def render(call: ChatCall) -> Rendered:
             said = (call.texts("user") or [""])[-1]
             thought = "The user wants their words back."
-            return _render.render_text(call, _render.pieces(f"echo: {said}"), _render.pieces(thought))
+            answer = _structured(call.body.get("response_format"), said)
+            pieces = [answer] if answer is not None else _render.pieces(f"echo: {said}")
+            return _render.render_text(call, pieces, _render.pieces(thought))
 
         return cls(render)
 

@@ -80,27 +80,34 @@ def _service_account(**changes: Any) -> str:
     return json.dumps({**info, **changes})
 
 
-BROKEN_FILES: dict[str, str | bytes | None] = {
-    "truncated JSON": '{"type": "service_account", "project_id": ',
-    "empty": "",
-    "not UTF-8": b"\xff\xfe\x00 not json",
-    "a JSON list": "[]",
-    "a JSON string": '"service_account"',
-    "JSON null": "null",
-    "no type": '{"project_id": "p"}',
-    "an unknown type": '{"type": "banana"}',
-    "service account missing fields": '{"type": "service_account"}',
-    "service account with a broken key": _service_account(private_key=(
+# Each broken file, and what the error must say is wrong with it (never quoting the file).
+BROKEN_FILES: dict[str, tuple[str | bytes | None, str]] = {
+    "truncated JSON": ('{"type": "service_account", "project_id": ', "is not valid JSON: Expecting value at line 1"),
+    "empty": ("", "is empty"),
+    "not UTF-8": (b"\xff\xfe\x00 not json", "is not UTF-8 text"),
+    "a JSON list": ("[]", "holds a JSON array"),
+    "a JSON string": ('"service_account"', "holds a JSON string"),
+    "JSON null": ("null", "holds a JSON null"),
+    "no type": ('{"project_id": "p"}', 'has no "type" field'),
+    "an unknown type": ('{"type": "banana"}', '"type": "banana", which google-auth cannot load'),
+    "service account missing fields": ('{"type": "service_account"}',
+                                       "service_account file without 'client_email', 'private_key', 'token_uri'"),
+    "service account with a broken key": (_service_account(private_key=(
         "-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n")),
-    "service account with a key that is a number": _service_account(private_key=5),
-    "user credentials without a refresh token": '{"type": "authorized_user", "client_id": "x", "client_secret": "y"}',
-    "impersonation without its fields": '{"type": "impersonated_service_account"}',
-    "a directory": None,
+        "could not be loaded"),
+    "service account with a key that is a number": (_service_account(private_key=5),
+                                                    "private_key is not a PEM private key"),
+    "user credentials without a refresh token": ('{"type": "authorized_user", "client_id": "x", "client_secret": "y"}',
+                                                 "authorized_user file without 'refresh_token'"),
+    "impersonation without its fields": ('{"type": "impersonated_service_account"}',
+                                         "impersonated_service_account file without"),
+    "a directory": (None, "is a directory"),
 }
 
 
-@pytest.mark.parametrize("content", BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
-def test_a_malformed_credentials_file_is_a_clear_error_naming_it(content: str | bytes | None, tmp_path: Path,
+@pytest.mark.parametrize(("content", "wrong"), BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
+def test_a_malformed_credentials_file_is_a_clear_error_naming_it(content: str | bytes | None, wrong: str,
+                                                                 tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "application_default_credentials.json"
     if content is None:
@@ -115,3 +122,19 @@ def test_a_malformed_credentials_file_is_a_clear_error_naming_it(content: str | 
     assert isinstance(info.value, OpenAIVertexError)
     assert str(path) in str(info.value)
     assert not Secrets().found_in("".join(traceback.format_exception(info.value)))  # no key material quoted
+    message = str(info.value)
+    assert wrong in message, message
+    assert "named by GOOGLE_APPLICATION_CREDENTIALS" in message and "or unset it" in message
+    assert "No Google credentials found" not in message  # the user set the variable: it is the file that is wrong
+
+
+def test_a_broken_gcloud_credentials_file_says_to_log_in_again(tmp_path: Path) -> None:
+    # conftest points CLOUDSDK_CONFIG at tmp_path/gcloud: gcloud's ADC file lives there.
+    path = tmp_path / "gcloud" / "application_default_credentials.json"
+    path.parent.mkdir()
+    path.write_text('{"type": "authorized_user", "client_id": "x"')
+    with pytest.raises(OpenAIVertexError) as info:
+        vertex_client(project="my-proj")
+    message = str(info.value)
+    assert f"{path} (gcloud's application default credentials) is not valid JSON" in message, message
+    assert "line 1, column" in message and "gcloud auth application-default login" in message

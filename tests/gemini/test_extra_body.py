@@ -179,3 +179,11 @@ def test_chat_kwargs_refuses_what_vertex_would_misread(
 
 def test_chat_kwargs_without_effort_is_just_the_merge() -> None:
     assert chat_kwargs(extra_body(include_thoughts=True)) == {"extra_body": extra_body(include_thoughts=True)}
+
+
+@pytest.mark.parametrize("call", [lambda: merge_extra_body("x"), lambda: chat_kwargs([1]),
+                                  lambda: merge_extra_body(extra_body(thinking_budget=0), 3)],
+                         ids=["a string", "a list", "a number second"])
+def test_what_is_not_an_extra_body_dict_is_named(call: Any) -> None:
+    with pytest.raises(OpenAIVertexError, match=r"take extra_body dicts .* argument \d is a (str|list|int)"):
+        call()

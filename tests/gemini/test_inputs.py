@@ -219,3 +219,15 @@ def test_built_parts_reach_the_wire_unchanged() -> None:
     ]
     client(replying(TEXT_COMPLETION, sent)).chat.completions.create(model="google/gemini-2.5-flash", messages=messages)
     assert sent[0]["messages"] == json.loads(json.dumps(messages))
+
+
+@pytest.mark.parametrize("parts", ["gs://bucket/chart.png", Path("chart.png"), b"\x89PNG", {"file_data": {}}],
+                         ids=["a URI", "a Path", "bytes", "a dict"])
+def test_tool_result_parts_must_be_a_list(parts: Any) -> None:
+    with pytest.raises(OpenAIVertexError, match=r"takes a list of parts, not one .*wrap it in a list"):
+        tool_result("call-1", {"ok": True}, parts=parts)
+
+
+def test_a_path_with_a_nul_character_is_named_not_a_raw_valueerror() -> None:
+    with pytest.raises(OpenAIVertexError, match="NUL character"):
+        image_part("a\x00b.png")

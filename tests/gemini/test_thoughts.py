@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -135,3 +136,28 @@ def _check_nothing_but_a_tag_prefix_is_held(so_far: SplitThoughts, emitted: dict
     assert so_far.answer.startswith(emitted["answer"])
     held = so_far.thoughts[len(emitted["thought"]) :] + so_far.answer[len(emitted["answer"]) :]
     assert held == "" or any(tag.startswith(held) and tag != held for tag in ("<think>", "</think>"))
+
+
+@pytest.mark.parametrize("call", [lambda: split_thoughts(["<think>a</think>"]),  # type: ignore[arg-type]
+                                  lambda: ThoughtSplitter().feed(b"<think>")],  # type: ignore[arg-type]
+                         ids=["split_thoughts(list)", "feed(bytes)"])
+def test_what_is_not_text_is_named(call: Any) -> None:
+    with pytest.raises(OpenAIVertexError, match=r"takes the text of a message or delta \(a str\), not (list|bytes)"):
+        call()
+
+
+def test_a_delta_without_content_feeds_nothing() -> None:
+    # `chunk.choices[0].delta.content` is None on role-only and tool-call chunks: fed as it comes.
+    splitter = ThoughtSplitter()
+    assert splitter.feed("<think>hm") == [("thought", "hm")]
+    assert splitter.feed(None) == []
+    assert splitter.feed("</think>ok") == [("answer", "ok")]
+
+
+def test_many_tags_in_one_delta_split_like_the_whole_text() -> None:
+    text = "<think>a</think>b" * 2000 + "<think></think>" * 500 + "<th"
+    pieces = ThoughtSplitter().feed(text)
+    whole = split_thoughts(text[:-3])
+    assert "".join(t for kind, t in pieces if kind == "thought") == whole.thoughts
+    assert "".join(t for kind, t in pieces if kind == "answer") == whole.answer
+    assert all(a[0] != b[0] for a, b in itertools.pairwise(pieces))  # adjacent pieces of one kind merged
