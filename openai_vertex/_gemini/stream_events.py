@@ -79,21 +79,25 @@ class DoneEvent:
 StreamEvent = ThoughtDelta | AnswerDelta | ToolCallEvent | UsageEvent | DoneEvent
 
 
-def stream_events(stream: Iterable[ChatCompletionChunk], marker: str = "think") -> Iterator[StreamEvent]:
+def stream_events(
+    stream: Iterable[ChatCompletionChunk], marker: str = "think", *, starts_in_thought: bool = False
+) -> Iterator[StreamEvent]:
     """Turn `client.chat.completions.create(..., stream=True)` into typed events.
 
     `marker` is the `thought_tag_marker` the request used. Order: text deltas as they arrive; each
     choice's tool calls when that choice finishes (or the stream ends); then one `UsageEvent` (if any
     usage came) and a `DoneEvent` per choice. Iterating to the end drains, and so closes, the stream.
+    Partner models' `delta.reasoning_content` comes as thoughts; `starts_in_thought` is for DeepSeek
+    V3.1, whose text begins inside a thought (see `split_thoughts`).
     """
-    return _events(stream, _Events(marker))
+    return _events(stream, _Events(marker, starts_in_thought))
 
 
 def astream_events(
-    stream: AsyncIterable[ChatCompletionChunk], marker: str = "think"
+    stream: AsyncIterable[ChatCompletionChunk], marker: str = "think", *, starts_in_thought: bool = False
 ) -> AsyncIterator[StreamEvent]:
     """`stream_events` for an `AsyncOpenAI` stream."""
-    return _aevents(stream, _Events(marker))
+    return _aevents(stream, _Events(marker, starts_in_thought))
 
 
 # Separate generators, so that a bad `marker` raises at the call rather than at the first `next()`.
@@ -138,8 +142,9 @@ class _Choice:
 class _Events:
     """The I/O-free core that both wrappers feed, one chunk at a time."""
 
-    def __init__(self, marker: str) -> None:
+    def __init__(self, marker: str, starts_in_thought: bool = False) -> None:
         self._marker = check_marker(marker, "marker")
+        self._starts_in_thought = starts_in_thought
         self._choices: dict[int, _Choice] = {}
         self._usage: CompletionUsage | None = None
 
@@ -163,10 +168,16 @@ class _Events:
 
     def _choice(self, choice: Choice) -> list[StreamEvent]:
         index = choice.index or 0  # the SDK leaves a missing field None
-        state = self._choices.setdefault(index, _Choice(ThoughtSplitter(self._marker)))
+        state = self._choices.get(index)
+        if state is None:
+            splitter = ThoughtSplitter(self._marker, starts_in_thought=self._starts_in_thought)
+            state = self._choices[index] = _Choice(splitter)
         events: list[StreamEvent] = []
         delta = choice.delta
         if delta is not None:  # a bare finishing chunk may lack it
+            reasoning = raw_field(delta, "reasoning_content")
+            if isinstance(reasoning, str) and reasoning:  # partner models' thoughts, beside the content
+                events.append(ThoughtDelta(reasoning, index))
             if delta.content:
                 events.extend(_text(state.splitter.feed(delta.content), index))
             for call in delta.tool_calls or ():

@@ -5,15 +5,21 @@ thoughts inside `content`, wrapped in `<think>…</think>`. Tags are exact and c
 or `<Think>` is ordinary text. Inside a thought only the closing tag counts, outside only the opening one,
 so a stray `</think>` in an answer stays in the answer. A text that ends inside a thought (the stream was
 cut, or `max_tokens` hit) leaves the rest of it a thought.
+
+Partner models on the same endpoint think in other shapes (docs/vertex-wire.md §11): a separate
+`reasoning_content` field (DeepSeek, Kimi, Qwen, gpt-oss), which `split_thoughts` reads from a message, and
+DeepSeek V3.1's `THOUGHTS</think>ANSWER`, whose opening tag was part of the prompt: `starts_in_thought=True`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from .._errors import VertexConfigError
+from ._raw_fields import raw_field
 
 __all__ = ["SplitThoughts", "ThoughtSplitter", "split_thoughts"]
 
@@ -40,17 +46,24 @@ class SplitThoughts:
     answer: str
 
 
-def split_thoughts(text: str | None, marker: str = "think") -> SplitThoughts:
-    """Split a whole `content` string into thoughts and answer.
+def split_thoughts(text: object, marker: str = "think", *, starts_in_thought: bool = False) -> SplitThoughts:
+    """Split a whole `content` string (or a message: its `reasoning_content`, then its content) in two.
 
     Text is kept exactly (no stripping); several thought blocks are concatenated in order. `None` (a
-    message without content) gives two empty strings.
+    message without content) gives two empty strings. `starts_in_thought`: the text begins inside a
+    thought, as DeepSeek V3.1's does (its `<think>` is in the prompt).
     """
     opening, closing = _tags(check_marker(marker, "marker"))
+    reasoning = ""
+    if text is not None and not isinstance(text, str) and _is_message(text):
+        reasoning = _reasoning(text)
+        text = raw_field(text, "content")
     text = _text(text, "split_thoughts()") or ""
-    thoughts: list[str] = []
+    thoughts: list[str] = [reasoning]
     answer: list[str] = []
     pos = 0
+    if starts_in_thought:
+        text = opening + text
     while (start := text.find(opening, pos)) >= 0:
         answer.append(text[pos:start])
         start += len(opening)
@@ -74,9 +87,10 @@ class ThoughtSplitter:
     for the whole text.
     """
 
-    def __init__(self, marker: str = "think") -> None:
+    def __init__(self, marker: str = "think", *, starts_in_thought: bool = False) -> None:
         self._opening, self._closing = _tags(check_marker(marker, "marker"))
-        self._inside = False
+        self._starts_inside = starts_in_thought
+        self._inside = starts_in_thought
         self._held = ""
 
     def feed(self, delta: str | None) -> list[Piece]:
@@ -100,7 +114,7 @@ class ThoughtSplitter:
         """Release the held fragment (it was not a tag after all) and start over."""
         pieces: list[Piece] = []
         _append(pieces, self._kind, self._held)
-        self._inside = False
+        self._inside = self._starts_inside
         self._held = ""
         return pieces
 
@@ -119,8 +133,23 @@ def _tags(marker: str) -> tuple[str, str]:
 
 def _text(value: object, caller: str) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise VertexConfigError(f"{caller} takes the text of a message or delta (a str), not {type(value).__name__}")
+        raise VertexConfigError(
+            f"{caller} takes the text of a message or delta (a str), or a message, not {type(value).__name__}"
+        )
     return value
+
+
+def _is_message(value: object) -> bool:
+    """An SDK message or delta, or its dict: it has a `content` or a `reasoning_content` field."""
+    if isinstance(value, Mapping):
+        return "content" in value or "reasoning_content" in value
+    return hasattr(value, "content")
+
+
+def _reasoning(message: object) -> str:
+    """Partner models' separate thoughts: `reasoning_content` (also `reasoning`, vLLM's name for it)."""
+    found = raw_field(message, "reasoning_content") or raw_field(message, "reasoning")
+    return found if isinstance(found, str) else ""
 
 
 def _partial_tag(text: str, tag: str, start: int = 0) -> int:

@@ -44,7 +44,8 @@ class UsageSummary:
 
 
 def usage_summary(completion_or_usage: object) -> UsageSummary:
-    """Summarise the usage of a `ChatCompletion`, a final stream chunk, a `CompletionUsage`, or their dicts.
+    """Summarise the usage of a `ChatCompletion`, a final stream chunk, a `CompletionUsage`, a Responses API
+    `Response` (or its `ResponseUsage`: `input_tokens`, `output_tokens`), or their dicts.
 
     Which convention the numbers follow is read from their arithmetic: when reasoning tokens are present
     and `total == prompt + completion` (and `completion >= reasoning`), the completion count already
@@ -54,16 +55,19 @@ def usage_summary(completion_or_usage: object) -> UsageSummary:
         OpenAIVertexError: the object carries no usage (in a stream, only the last chunk does).
     """
     usage = raw_field(completion_or_usage, "usage")
-    if usage is None and raw_field(completion_or_usage, "prompt_tokens") is not None:
+    if usage is None and (raw_field(completion_or_usage, "prompt_tokens") is not None
+                          or raw_field(completion_or_usage, "input_tokens") is not None):
         usage = completion_or_usage
     if usage is None:
         raise OpenAIVertexError(
             f"{type(completion_or_usage).__name__} carries no usage; pass a completion, the last stream "
             "chunk, or its `usage`"
         )
-    prompt = _count(usage, "prompt_tokens")
-    completion = _count(usage, "completion_tokens")
-    reasoning = _count(usage, "completion_tokens_details", "reasoning_tokens")
+    names = _RESPONSES if raw_field(usage, "input_tokens") is not None else _CHAT
+    prompt = _count(usage, names[0])
+    completion = _count(usage, names[1])
+    # Partner models (DeepSeek, Qwen on MaaS) put reasoning_tokens at the top of the usage.
+    reasoning = _count(usage, f"{names[1]}_details", "reasoning_tokens") or _count(usage, "reasoning_tokens")
     total = _count(usage, "total_tokens")
     if reasoning and total == prompt + completion and completion >= reasoning:
         completion -= reasoning
@@ -71,10 +75,15 @@ def usage_summary(completion_or_usage: object) -> UsageSummary:
         prompt_tokens=prompt,
         completion_tokens=completion,
         reasoning_tokens=reasoning,
-        cached_tokens=_count(usage, "prompt_tokens_details", "cached_tokens"),
+        cached_tokens=_count(usage, f"{names[0]}_details", "cached_tokens"),
         total_tokens=total or prompt + completion + reasoning,
         traffic_type=raw_field(usage, "extra_properties", "google", "traffic_type"),
     )
+
+
+# The names of the input and output counts in Chat Completions usage, and in Responses API usage.
+_CHAT = ("prompt_tokens", "completion_tokens")
+_RESPONSES = ("input_tokens", "output_tokens")
 
 
 def _count(usage: object, *path: str) -> int:

@@ -185,3 +185,28 @@ def test_a_bad_marker_is_refused_at_the_call() -> None:
 async def _never() -> Any:
     raise AssertionError("must not be iterated")
     yield
+
+
+def _reasoning_chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+    """A MaaS chunk whose delta carries DeepSeek's `reasoning_content` (its documented field,
+    https://api-docs.deepseek.com/guides/reasoning_model) in Vertex's envelope (docs/vertex-wire.md §S7b)."""
+    return json.dumps({"choices": [{"delta": delta, "finish_reason": finish, "index": 0}], "created": 1749661200,
+                       "id": "x", "model": "deepseek-ai/deepseek-r1-0528-maas", "object": "chat.completion.chunk"})
+
+
+REASONING_SSE = sse([_reasoning_chunk({"role": "assistant", "reasoning_content": "Two plus "}),
+                     _reasoning_chunk({"reasoning_content": "two is four."}),
+                     _reasoning_chunk({"content": "4"}, "stop")])
+
+
+@modes
+async def test_partner_reasoning_content_comes_as_thought_deltas(mode: str, kind: str) -> None:
+    events = await events_of(REASONING_SSE, mode, kind)
+    assert events == [ThoughtDelta("Two plus "), ThoughtDelta("two is four."), AnswerDelta("4"), DoneEvent("stop")]
+
+
+def test_a_stream_that_starts_inside_a_thought() -> None:
+    body = sse([text_chunk("Adding.</th"), text_chunk("ink>4", "stop")])
+    stream = client(replying(body)).chat.completions.create(model="m", messages=[], stream=True)
+    events = list(stream_events(stream, starts_in_thought=True))
+    assert events == [ThoughtDelta("Adding."), AnswerDelta("4"), DoneEvent("stop")]

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openai.types.chat import ChatCompletionMessage
+
 from openai_vertex import OpenAIVertexError
 from openai_vertex._gemini.thoughts import Piece, SplitThoughts, ThoughtSplitter, split_thoughts
 
@@ -142,7 +144,7 @@ def _check_nothing_but_a_tag_prefix_is_held(so_far: SplitThoughts, emitted: dict
                                   lambda: ThoughtSplitter().feed(b"<think>")],  # type: ignore[arg-type]
                          ids=["split_thoughts(list)", "feed(bytes)"])
 def test_what_is_not_text_is_named(call: Any) -> None:
-    with pytest.raises(OpenAIVertexError, match=r"takes the text of a message or delta \(a str\), not (list|bytes)"):
+    with pytest.raises(OpenAIVertexError, match=r"takes the text of a message or delta \(a str\), or a message, not (list|bytes)"):
         call()
 
 
@@ -161,3 +163,24 @@ def test_many_tags_in_one_delta_split_like_the_whole_text() -> None:
     assert "".join(t for kind, t in pieces if kind == "thought") == whole.thoughts
     assert "".join(t for kind, t in pieces if kind == "answer") == whole.answer
     assert all(a[0] != b[0] for a, b in itertools.pairwise(pieces))  # adjacent pieces of one kind merged
+
+
+# Partner models (docs/vertex-wire.md §11): DeepSeek's documented `reasoning_content`
+# (https://api-docs.deepseek.com/guides/reasoning_model), and DeepSeek V3.1's thinking output, whose
+# `<think>` is part of the prompt (https://huggingface.co/deepseek-ai/DeepSeek-V3.1#thinking).
+
+def test_a_message_with_reasoning_content_splits_into_its_reasoning_and_content() -> None:
+    message = ChatCompletionMessage.model_validate(
+        {"role": "assistant", "content": "<think>more</think>391", "reasoning_content": "17 x 23: "})
+    assert split_thoughts(message) == SplitThoughts("17 x 23: more", "391")
+    assert split_thoughts({"role": "assistant", "content": "391"}) == SplitThoughts("", "391")
+
+
+def test_deepseek_v31_text_starts_inside_a_thought() -> None:
+    text = "The user asks for 17 x 23.</think>391"
+    assert split_thoughts(text, starts_in_thought=True) == SplitThoughts("The user asks for 17 x 23.", "391")
+    assert split_thoughts(text) == SplitThoughts("", text)  # by default a stray closing tag is answer text
+    splitter = ThoughtSplitter(starts_in_thought=True)
+    pieces = splitter.feed("The user asks.</th") + splitter.feed("ink>391") + splitter.close()
+    assert pieces == [("thought", "The user asks."), ("answer", "391")]
+    assert splitter.feed("again") == [("thought", "again")]  # close() starts over inside a thought

@@ -98,3 +98,21 @@ def test_no_usage_is_an_error_saying_where_usage_is() -> None:
     body = dict(TEXT_COMPLETION, usage=None)
     with pytest.raises(OpenAIVertexError, match="last stream chunk"):
         usage_summary(completion(body))
+
+
+def test_partner_models_reasoning_tokens_at_the_top_of_the_usage() -> None:
+    # DeepSeek's usage block names reasoning_tokens at its top level (inside completion_tokens, OpenAI's way).
+    usage = {"prompt_tokens": 14, "completion_tokens": 131, "total_tokens": 145, "reasoning_tokens": 100}
+    summary = usage_summary(usage)
+    assert (summary.reasoning_tokens, summary.completion_tokens, summary.billable_output_tokens) == (100, 31, 131)
+
+
+def test_responses_api_usage() -> None:
+    # The Responses API's names (openai.types.responses.ResponseUsage), as a partner model on
+    # `endpoints/openapi/responses` returns them; output_tokens holds the reasoning.
+    response = {"object": "response", "usage": {
+        "input_tokens": 663, "input_tokens_details": {"cached_tokens": 654}, "output_tokens": 174,
+        "output_tokens_details": {"reasoning_tokens": 124}, "total_tokens": 837}}
+    assert usage_summary(response) == UsageSummary(prompt_tokens=663, completion_tokens=50, reasoning_tokens=124,
+                                                   cached_tokens=654, total_tokens=837)
+    assert usage_summary(response["usage"]).billable_output_tokens == 174
