@@ -8,10 +8,10 @@ deadline taken from the request that needed it.
 from __future__ import annotations
 
 import atexit
-import functools
 import ipaddress
 import os
 import re
+import threading
 import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any, cast
@@ -154,21 +154,54 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@functools.cache
+_token_client: tuple[int, httpx.Client] | None = None
+_token_client_lock = threading.Lock()
+# Clients a forked child inherited: kept, never used and never closed, since closing would end the
+# parent's TLS sessions on the sockets the two processes share.
+_inherited: list[httpx.Client] = []
+
+
 def token_http_client() -> httpx.Client:
-    """One client for all token fetches of the process.
+    """One client for all token fetches of the process, made anew in a forked child.
 
     Made once, ahead of the first refresh: building its TLS context holds the GIL for tens of
-    milliseconds, which inside a refresh would stall every event loop of the process.
+    milliseconds, which inside a refresh would stall every event loop of the process. A child of
+    `fork()` (gunicorn --preload, Celery prefork, multiprocessing) must not use the parent's: both would
+    send grants on one kept-alive socket and read each other's answers, tokens included.
     """
+    global _token_client
+    pid = os.getpid()
+    with _token_client_lock:
+        if _token_client is not None and _token_client[0] == pid:
+            return _token_client[1]
+        if _token_client is not None:
+            _inherited.append(_token_client[1])
+        client = _new_token_client()
+        _token_client = (pid, client)
+        return client
+
+
+def _new_token_client() -> httpx.Client:
     # A loopback token endpoint (a test double, a local metadata emulator) is never reached through a proxy
     # from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY: the proxy's loopback is not ours.
     loopback: dict[str, httpx.BaseTransport | None] = {
         f"all://[{host}]" if ":" in host else f"all://{host}": None for host in LOOPBACK_HOSTS
     }
     client = httpx.Client(follow_redirects=False, mounts=loopback)
-    atexit.register(client.close)  # hang up kept-alive connections instead of leaving them to the interpreter
+    owner = os.getpid()
+    # Hang up kept-alive connections instead of leaving them to the interpreter; a forked child runs the
+    # parent's atexit handlers too, and must not close the parent's connections.
+    atexit.register(lambda: client.close() if os.getpid() == owner else None)
     return client
+
+
+def _after_fork_in_child() -> None:
+    global _token_client_lock
+    _token_client_lock = threading.Lock()  # a thread of the parent may have held it at the fork
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def refresh(creds: Credentials, deadline: float) -> None:

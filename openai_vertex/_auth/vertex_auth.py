@@ -8,8 +8,10 @@ never blocks an event loop, recovery from a 401, and a shared error after a fail
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -69,6 +71,13 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         self._signed: tuple[str | None, dict[str, str]] = (None, {})
         # (token, expiry, monotonic deadline) of google-auth's last FRESH verdict; one tuple, as above.
         self._fresh: tuple[str | None, object, float] = (None, None, 0.0)
+        _ALL.add(self)
+
+    def _forget_refresh(self) -> None:
+        """In a forked child: the refresh thread and any lock holder stayed in the parent."""
+        self._lock = threading.Lock()
+        self._refreshing = None
+        self._failure = None
 
     def __repr__(self) -> str:
         return f"VertexAuth(credentials={type(self.credentials).__name__})"
@@ -131,25 +140,58 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
                     future.set_exception(self._failure[1])
                 else:
                     future.set_running_or_notify_cancel()  # waiters' cancellation must not cancel it
-                    self._refreshing = future
-                    threading.Thread(target=self._run_refresh, args=(future, deadline),
-                                     name="openai-vertex-refresh", daemon=True).start()
+                    thread = threading.Thread(target=self._run_refresh, args=(future, deadline),
+                                              name="openai-vertex-refresh", daemon=True)
+                    try:
+                        thread.start()  # before the future is published: a failed start leaves no state
+                    except RuntimeError as exc:  # "can't start new thread" under a pids limit
+                        error = OpenAIVertexError(
+                            f"Could not start a thread to refresh Google credentials ({exc}); the request was "
+                            "not sent. The process has reached its thread limit."
+                        )
+                        future.set_exception(error)
+                    else:
+                        self._refreshing = future
         return future, deadline
 
     def _run_refresh(self, future: Future[str], deadline: float) -> None:
+        outcome: str | OpenAIVertexError = OpenAIVertexError("Google credentials did not refresh.")
+        cached = True  # a failure of the credentials is shared for FAILURE_BACKOFF; an interruption is not
         try:
             google_auth.refresh(self.credentials, deadline)
             token = google_auth.current_token(self.credentials)
             if token is None:
                 raise OpenAIVertexError("Google credentials refreshed without producing an access token.")
+            outcome = token
         except OpenAIVertexError as error:
+            outcome = error
+        except BaseException as exc:  # SystemExit from a credential helper, gevent's Timeout, ...
+            # Delivered to the waiters instead: raised on, it would only end this thread with a traceback.
+            outcome = OpenAIVertexError(f"Refreshing Google credentials ended with {type(exc).__name__}.")
+            cached = False
+        finally:
+            # Whatever ended the refresh, the next request must find no refresh under way.
             with self._lock:
-                self._refreshing, self._failure = None, (time.monotonic(), error)
-            future.set_exception(error)
-        else:
-            with self._lock:
-                self._refreshing, self._failure = None, None
-            future.set_result(token)
+                if self._refreshing is future:
+                    self._refreshing = None
+                failed = outcome if isinstance(outcome, OpenAIVertexError) and cached else None
+                self._failure = (time.monotonic(), failed) if failed is not None else None
+            if isinstance(outcome, OpenAIVertexError):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+
+_ALL: weakref.WeakSet[VertexAuth] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for auth in list(_ALL):
+        auth._forget_refresh()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 _Joined = tuple["Future[str]", float]
