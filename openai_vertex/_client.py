@@ -28,7 +28,6 @@ _LOCATION_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _ENDPOINT_RE = re.compile(r"openapi|[0-9]{1,30}")
 _API_VERSIONS = ("v1", "v1beta1")
 _MULTI_REGIONS = ("us", "eu")
-_GOOGLE_HEADERS = ("authorization", "x-goog-user-project", "x-allowed-locations")
 
 _Client = TypeVar("_Client", openai.OpenAI, openai.AsyncOpenAI)
 
@@ -138,6 +137,8 @@ def _build(
             "installs its own auth, wire layer and redirect guard, so give each vertex_client / "
             "async_vertex_client its own http_client, without auth."
         )
+    if credentials is not None:
+        _auth.check_credentials(credentials)
     location = _setting(location, "location", "GOOGLE_CLOUD_LOCATION") or "global"
     project_source = "project=" if project is not None else "GOOGLE_CLOUD_PROJECT"
     project = _setting(project, "project", "GOOGLE_CLOUD_PROJECT")
@@ -164,14 +165,14 @@ def _build(
             )
         base_url = vertex_base_url(project, location, endpoint=endpoint, api_version=api_version,
                                    universe_domain=_auth.universe_domain(credentials))
-    auth = VertexAuth(credentials)
+    custom_headers = os.environ.get("OPENAI_CUSTOM_HEADERS")
+    auth = VertexAuth(credentials, keep_headers=tuple(openai_kwargs.get("default_headers") or ()))
     http_client = _with_auth(http_client, auth, mode)
-    _keep_credentials_at_home(http_client, base_url, mode)
+    _auth.keep_credentials_at_home(http_client, base_url, auth, mode)
     if wire_compat:
         # Self-deployed endpoints take the served model's own name: no `google/` prefix there.
         openapi = endpoint == "openapi" and "/endpoints/" not in base_url.replace("/endpoints/openapi", "")
         install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
-    custom_headers = os.environ.get("OPENAI_CUSTOM_HEADERS")
     if custom_headers and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
         openai_kwargs["default_headers"] = _cancelling(custom_headers, openai_kwargs.get("default_headers"))
     _settings.remember(http_client, VertexSettings(
@@ -190,10 +191,16 @@ def _cancelling(custom_headers: str, default_headers: Any) -> dict[str, Any]:
 
     That variable is meant for OpenAI's API (or a proxy in front of it); read by the SDK, it would send its
     headers to Google too, `x-goog-user-project` (the billed project) included. Headers passed here win.
+    VertexAuth also drops them from every request, for copies of the client that read the variable again.
     """
     given = dict(default_headers or {})
-    names = {line.split(":", 1)[0].strip() for line in custom_headers.split("\n")}
-    return {**{name: openai.Omit() for name in names if name and name not in given}, **given}
+    return {**{name: openai.Omit() for name in _header_names(custom_headers) if name not in given}, **given}
+
+
+def _header_names(custom_headers: str | None) -> list[str]:
+    """The names in OPENAI_CUSTOM_HEADERS (`Name: value` lines)."""
+    names = (line.split(":", 1)[0].strip() for line in (custom_headers or "").split("\n"))
+    return [name for name in names if name]
 
 
 def _with_auth(http_client: HttpClient | None, auth: VertexAuth, mode: Literal["sync", "async"]) -> HttpClient:
@@ -210,30 +217,6 @@ def _with_auth(http_client: HttpClient | None, auth: VertexAuth, mode: Literal["
         )
     http_client.auth = auth
     return http_client
-
-
-def _keep_credentials_at_home(http_client: HttpClient, base_url: str, mode: Literal["sync", "async"]) -> None:
-    """Strip Google's headers from any request (a followed redirect) that leaves the base URL's origin.
-
-    httpx drops `Authorization` on a cross-origin redirect, but not `x-goog-user-project` or whatever
-    else google-auth adds; the openai SDK follows redirects by default.
-    """
-    home = _origin(base_url)
-
-    def strip(request: Any) -> None:
-        if _origin(str(request.url)) != home:
-            for name in _GOOGLE_HEADERS:
-                request.headers.pop(name, None)
-
-    async def astrip(request: Any) -> None:
-        strip(request)
-
-    http_client.event_hooks["request"].append(strip if mode == "sync" else astrip)
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
 def _setting(value: str | None, argument: str, env: str) -> str | None:
@@ -270,6 +253,12 @@ def _check(value: str, pattern: re.Pattern[str], argument: str, env: str | None,
 
 def _check_base_url(base_url: str) -> None:
     parts = urlsplit(base_url)
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port only when asked)
+    except ValueError:
+        raise VertexConfigError(
+            f"base_url={base_url!r} has an invalid port; use a number from 1 to 65535, or none for 443."
+        ) from None
     if parts.scheme == "https" and parts.hostname:
         return
     if parts.scheme == "http" and parts.hostname and _auth.is_loopback(parts.hostname):

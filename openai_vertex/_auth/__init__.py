@@ -18,10 +18,12 @@ from .google_auth import (
     refresh,
     universe_domain,
 )
-from .origin import adc_origin, credentials_kind
+from .origin import adc_origin, check_credentials, credentials_kind
+from .redirect_guard import CREDENTIAL_HEADERS, keep_credentials_at_home
 from .vertex_auth import VertexAuth
 
 __all__ = [
+    "CREDENTIAL_HEADERS",
     "CLOUD_PLATFORM_SCOPE",
     "DEFAULT_UNIVERSE",
     "SECRET_FIELDS",
@@ -29,8 +31,10 @@ __all__ = [
     "VertexAuth",
     "adc_origin",
     "adc_source",
+    "check_credentials",
     "credentials_kind",
     "is_loopback",
+    "keep_credentials_at_home",
     "credentials_project",
     "default_credentials",
     "refresh",

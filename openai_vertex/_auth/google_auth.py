@@ -41,7 +41,8 @@ SECRET_FIELDS = "access_token|refresh_token|id_token|subject_token|client_secret
 _SECRET_RE = re.compile(
     rf"(?P<field>\b(?:{SECRET_FIELDS})"
     r"[\"']?\s*[=:]\s*[\"']?)[^&\s\"'<>,}]+"
-    r"|ya29\.[\w.-]+|1(?://|%2F%2F)[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----",
+    r"|ya29\.[\w.-]+|1(?://|%2F%2F)[\w.-]+|eyJ[\w-]*\.[\w-]*\.[\w-]*|-----BEGIN[^-]*-----[\s\S]*?-----END[^-]*-----"
+    r"|GOCSPX-[\w-]+|AIza[\w-]{30,}",  # OAuth client secrets and Google API keys, in any surrounding
     re.IGNORECASE,
 )
 _ADC_HINT = (
@@ -50,27 +51,36 @@ _ADC_HINT = (
 )
 
 
-def redact(text: str) -> str:
-    """Remove token-, JWT- and key-shaped substrings and OAuth secret fields from text bound for a message."""
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Remove token-, JWT- and key-shaped substrings, OAuth secret fields and the literal `secrets`."""
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
     return _SECRET_RE.sub(lambda found: (found.group("field") or "") + "[redacted]", text)
 
 
-def _redact_chain(exc: BaseException | None) -> None:
+def credential_secrets(creds: Credentials) -> tuple[str, ...]:
+    """The secret values a credential holds (a proxy's error page may quote them in any shape)."""
+    found = (getattr(creds, name, None) for name in ("client_secret", "refresh_token", "_client_secret",
+                                                     "_refresh_token", "_api_key"))
+    return tuple({value for value in found if isinstance(value, str) and len(value) >= 8})
+
+
+def _redact_chain(exc: BaseException | None, secrets: tuple[str, ...] = ()) -> None:
     """Redact google-auth's exceptions in place: a traceback prints the chained cause, quoted body and all."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        exc.args = tuple(_redacted(arg) for arg in exc.args)
+        exc.args = tuple(_redacted(arg, secrets) for arg in exc.args)
         exc = exc.__cause__ or exc.__context__
 
 
-def _redacted(value: Any) -> Any:
+def _redacted(value: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(value, str):
-        return redact(value)
+        return redact(value, secrets)
     if isinstance(value, dict):  # RefreshError carries the token endpoint's parsed answer
-        return {key: _redacted(item) for key, item in value.items()}
+        return {key: _redacted(item, secrets) for key, item in value.items()}
     if type(value) in (list, tuple):
-        return type(value)(_redacted(item) for item in value)
+        return type(value)(_redacted(item, secrets) for item in value)
     return value
 
 
@@ -209,15 +219,16 @@ def refresh(creds: Credentials, deadline: float) -> None:
     try:
         creds.refresh(_HttpxRequest(token_http_client(), deadline))
     except Exception as exc:  # google-auth also lets ValueError/KeyError out of malformed token responses
-        error = refresh_error(creds, exc)
-        _redact_chain(exc)
+        secrets = credential_secrets(creds)
+        error = refresh_error(creds, exc, secrets)
+        _redact_chain(exc, secrets)
         raise error from exc
 
 
-def refresh_error(creds: Credentials, exc: BaseException) -> OpenAIVertexError:
+def refresh_error(creds: Credentials, exc: BaseException, secrets: tuple[str, ...] = ()) -> OpenAIVertexError:
     """A message that says what failed and what to do, with no secret in it."""
     kind = type(creds).__module__ + "." + type(creds).__qualname__
-    detail = redact(str(exc.args[0]) if exc.args else type(exc).__name__)
+    detail = redact(str(exc.args[0]) if exc.args else type(exc).__name__, secrets)
     hint = ""
     lowered = detail.lower()
     if "invalid_grant" in lowered or "reauth" in lowered or "invalid_client" in lowered:

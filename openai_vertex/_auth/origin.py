@@ -1,9 +1,11 @@
-"""What kind of Google credentials a client holds and where they came from, in words (for people, not code)."""
+"""Whether a value is Google credentials at all, what kind, and where they came from, in words for people."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
+from .._errors import VertexConfigError
 from .google_auth import Credentials, adc_source
 
 _KINDS = {
@@ -30,3 +32,19 @@ def adc_origin() -> str:
     if source != "GOOGLE_APPLICATION_CREDENTIALS" and not os.path.exists(path):
         return "the environment (metadata server or workload identity)"
     return f"{source} ({path})"
+
+
+def check_credentials(value: object) -> None:
+    """Refuse what is not google-auth credentials now, not with an AttributeError on the first request."""
+    if isinstance(value, Credentials):
+        return
+    if isinstance(value, tuple) and value and isinstance(value[0], Credentials):
+        hint = "google.auth.default() returns (credentials, project): pass credentials=credentials, project=project"
+    elif isinstance(value, (str, os.PathLike)):
+        hint = ("for a key file, pass service_account.Credentials.from_service_account_file(path) or set "
+                "GOOGLE_APPLICATION_CREDENTIALS to the path")
+    elif isinstance(value, Mapping):
+        hint = "for a parsed key file, pass service_account.Credentials.from_service_account_info(info)"
+    else:
+        hint = "pass google-auth credentials, or nothing for Application Default Credentials"
+    raise VertexConfigError(f"credentials= takes google.auth.credentials.Credentials, not {type(value).__name__}; {hint}.")

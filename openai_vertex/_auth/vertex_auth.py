@@ -23,6 +23,7 @@ from . import google_auth
 from .._compat import FAMILIES
 from .._errors import OpenAIVertexError
 from .google_auth import Credentials
+from .origin import check_credentials
 
 if TYPE_CHECKING:
     _Bases: tuple[type, ...] = (httpx.Auth,)
@@ -58,17 +59,23 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
     requires_request_body = False
     requires_response_body = False
 
-    def __init__(self, credentials: Credentials | None = None) -> None:
+    def __init__(self, credentials: Credentials | None = None, *, keep_headers: tuple[str, ...] = ()) -> None:
         if credentials is None:
             credentials, _ = google_auth.default_credentials()
+        check_credentials(credentials)
         self.credentials = google_auth.with_cloud_platform_scope(credentials)
+        # Sent by the SDK but meant for OpenAI's API (OPENAI_ORG_ID, OPENAI_CUSTOM_HEADERS): dropped from every
+        # request, whichever way they came back in (`with_options`, `copy()`), except names the user gave
+        # the factory in `default_headers` (`keep_headers`). The variable is read again when it changes.
+        self._keep = {name.lower() for name in keep_headers}
+        self._custom: tuple[str | None, tuple[str, ...]] = (None, _OPENAI_HEADERS)
         google_auth.token_http_client()  # built now, not inside the first refresh (see its docstring)
         self._lock = threading.Lock()  # guards the two fields below; never held across I/O or a yield
         self._refreshing: Future[str] | None = None
         self._failure: tuple[float, OpenAIVertexError] | None = None
         # Headers are rebuilt only when the token changes, keeping the per-request cost to a lookup;
         # one tuple, so that a thread never pairs one token with another's headers.
-        self._signed: tuple[str | None, dict[str, str]] = (None, {})
+        self._signed: tuple[str | None, dict[str, str], tuple[str, ...]] = (None, {}, ())
         # (token, expiry, monotonic deadline) of google-auth's last FRESH verdict; one tuple, as above.
         self._fresh: tuple[str | None, object, float] = (None, None, 0.0)
         _ALL.add(self)
@@ -81,6 +88,10 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return f"VertexAuth(credentials={type(self.credentials).__name__})"
+
+    def applied_header_names(self) -> tuple[str, ...]:
+        """The headers the credentials put on requests (Authorization, x-goog-api-key, a quota project...)."""
+        return tuple(self._signed[1])
 
     def sync_auth_flow(self, request: Request) -> Generator[Request, Response, None]:
         token = self._usable_token(request) or _wait(self._join_refresh(request, _is_invalid))
@@ -116,16 +127,28 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
 
     def _sign(self, request: Request, token: str) -> None:
         """Overwrite Authorization (the SDK always sends its placeholder key) and drop OpenAI headers."""
-        signed_token, headers = self._signed
+        signed_token, headers, unsent = self._signed
         if token is not signed_token:
             headers = google_auth.auth_headers(self.credentials, token)
-            self._signed = (token, headers)
+            # API-key credentials (Vertex express mode) send x-goog-api-key; the SDK's placeholder bearer
+            # token must not travel beside it.
+            unsent = () if any(name.lower() == "authorization" for name in headers) else ("Authorization",)
+            self._signed = (token, headers, unsent)
         # Item by item: `Headers.update` and `pop` of an absent name cost several times more (httpx, httpx2).
-        for name in _OPENAI_HEADERS:
+        for name in (*self._dropped(), *unsent):
             if name in request.headers:
                 del request.headers[name]
         for name, value in headers.items():
             request.headers[name] = value
+
+    def _dropped(self) -> tuple[str, ...]:
+        custom = os.environ.get("OPENAI_CUSTOM_HEADERS")
+        seen, names = self._custom
+        if custom != seen:
+            lines = (line.split(":", 1)[0].strip() for line in (custom or "").split("\n"))
+            names = (*_OPENAI_HEADERS, *(name for name in lines if name and name.lower() not in self._keep))
+            self._custom = (custom, names)
+        return names
 
     def _join_refresh(self, request: Request, needed: Callable[[Credentials], bool]) -> _Joined:
         """The refresh under way; else a new one if `needed` says so; else the current token."""

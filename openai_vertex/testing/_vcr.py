@@ -32,7 +32,8 @@ def vertex_vcr_config(project_ids: Iterable[str] | None = None, *, placeholder: 
     """vcrpy settings (pytest-recording's `vcr_config`) for recording Vertex traffic safely.
 
     They drop requests to OAuth token endpoints (Google's, FakeVertex's `/token`, the metadata server),
-    filter the `authorization`, `cookie` and `x-goog-user-project` headers, blank `access_token`,
+    filter the headers that carry credentials (`authorization`, `proxy-authorization`, `x-goog-api-key`,
+    `x-goog-user-project`) and `cookie`, blank `access_token`,
     `refresh_token`, `id_token`, `assertion`, `client_secret` and `private_key` in bodies, decode compressed
     bodies, and replace each project id in URIs and bodies with `placeholder`.
 
@@ -74,7 +75,7 @@ def vertex_vcr_config(project_ids: Iterable[str] | None = None, *, placeholder: 
         return response
 
     return {
-        "filter_headers": ["authorization", "cookie", "x-goog-user-project"],
+        "filter_headers": [*_auth.CREDENTIAL_HEADERS, "cookie"],
         "filter_query_parameters": ["key", "access_token"],
         "decode_compressed_response": True,
         "before_record_request": before_record_request,
