@@ -117,7 +117,8 @@ def test_config_drops_credential_traffic() -> None:
 def test_config_replaces_project_ids_and_blanks_secrets() -> None:
     config = vertex_vcr_config(project_ids=["my-proj", "123456"], placeholder="test-project")
     assert config["decode_compressed_response"] is True
-    assert set(config["filter_headers"]) == {"authorization", "cookie", "x-goog-user-project"}
+    assert set(config["filter_headers"]) == {"authorization", "proxy-authorization", "x-goog-api-key", "cookie",
+                                             "x-goog-user-project"}
     request = config["before_record_request"](_request(
         "https://us-aiplatform.googleapis.com/v1/projects/my-proj/locations/us/endpoints/openapi/chat/completions",
         b'{"messages": [{"content": "my-proj and my-project and 123456"}], "access_token": "ya29.x\\"y"}',
