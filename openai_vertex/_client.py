@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 # The SDK insists on an API key and would otherwise read OPENAI_API_KEY and send it to Google.
 # VertexAuth overwrites the Authorization header it produces on every request.
 API_KEY_PLACEHOLDER = "openai-vertex-uses-google-credentials"
+_log = logging.getLogger("openai_vertex.client")
 
 _PROJECT_RE = re.compile(r"(?:[a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]|[0-9]{1,20}")
 _LOCATION_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -175,12 +177,17 @@ def _build(
         install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
     if custom_headers and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
         openai_kwargs["default_headers"] = _cancelling(custom_headers, openai_kwargs.get("default_headers"))
-    _settings.remember(http_client, VertexSettings(
+    settings = VertexSettings(
         project=project, project_source=project_source if project else None,
         location=None if base_url_given else location, base_url=base_url, endpoint=endpoint,
         api_version=api_version, credentials=_auth.credentials_kind(credentials),
         credentials_source=credentials_source, wire_compat=wire_compat,
-        quota_project=getattr(credentials, "quota_project_id", None)))
+        quota_project=getattr(credentials, "quota_project_id", None))
+    _settings.remember(http_client, settings)
+    where = (f"project {settings.project} (from {settings.project_source}), location {settings.location}"
+             if settings.project else "the endpoint base_url= names")
+    _log.info("Vertex client for %s: %s from %s, base URL %s, wire layer %s.", where, settings.credentials,
+              settings.credentials_source, settings.base_url, "on" if wire_compat else "off")
     # openai 3 types `http_client` as httpx2's; the httpx family works too (both share the interface).
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=cast(Any, http_client),
                         **openai_kwargs)

@@ -8,6 +8,7 @@ never blocks an event loop, recovery from a 401, and a shared error after a fail
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 import time
@@ -31,6 +32,7 @@ else:
     # httpx first: its Auth is what the annotations name; httpx2's too when installed (openai >= 3).
     _Bases = (httpx.Auth, *(family.Auth for family in FAMILIES if family is not httpx))
 
+_log = logging.getLogger("openai_vertex.auth")
 # A refresh of a request without any timeout still must end; google-auth's own default is 120 s.
 DEFAULT_REFRESH_TIMEOUT = 120.0
 # After a failed refresh, callers within this window get the same error instead of each asking the
@@ -43,6 +45,7 @@ FAILURE_BACKOFF = 1.0
 FRESH_VERDICT_REUSE = 1.0
 # The SDK sends these from OPENAI_ORG_ID / OPENAI_PROJECT_ID; they mean nothing to Google.
 _OPENAI_HEADERS = ("OpenAI-Organization", "OpenAI-Project")
+_RECOVERY = "Vertex refused the access token (401); refreshing it once, unless another request already did, and resending."
 
 Request = Any  # httpx.Request or httpx2.Request: the flows only touch what both share
 Response = Any
@@ -98,6 +101,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         self._sign(request, token)
         response = yield request
         if response.status_code == 401:
+            _log.info(_RECOVERY)
             self._sign(request, _wait(self._join_refresh(request, _still(token))))
             yield request
 
@@ -106,6 +110,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         self._sign(request, token)
         response = yield request
         if response.status_code == 401:
+            _log.info(_RECOVERY)
             self._sign(request, await _await(self._join_refresh(request, _still(token))))
             yield request
 
@@ -121,6 +126,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
             self._fresh = (token, expiry, time.monotonic() + FRESH_VERDICT_REUSE)
             return token
         if state is google_auth.STALE:
+            _log.debug("The Google access token is about to expire; refreshing it in the background.")
             self._join_refresh(request, _is_not_fresh)  # not awaited: this request goes out now
             return google_auth.current_token(self.credentials)  # a refresh may have landed meanwhile
         return None
@@ -178,6 +184,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         return future, deadline
 
     def _run_refresh(self, future: Future[str], deadline: float) -> None:
+        started = time.monotonic()
         outcome: str | OpenAIVertexError = OpenAIVertexError("Google credentials did not refresh.")
         cached = True  # a failure of the credentials is shared for FAILURE_BACKOFF; an interruption is not
         try:
@@ -200,8 +207,12 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
                 failed = outcome if isinstance(outcome, OpenAIVertexError) and cached else None
                 self._failure = (time.monotonic(), failed) if failed is not None else None
             if isinstance(outcome, OpenAIVertexError):
+                _log.warning("%s", outcome)  # our messages hold no secret (google_auth.refresh_error)
                 future.set_exception(outcome)
             else:
+                _log.info("Fetched a Google access token (%s) in %.0f ms; it expires at %s UTC.",
+                          type(self.credentials).__name__, (time.monotonic() - started) * 1000,
+                          self.credentials.expiry)
                 future.set_result(outcome)
 
 
@@ -209,6 +220,7 @@ _ALL: weakref.WeakSet[VertexAuth] = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
+    _log.debug("Forked: this process forgets the parent's refresh state.")
     for auth in list(_ALL):
         auth._forget_refresh()
 
