@@ -6,13 +6,16 @@ import logging
 import os
 import re
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from typing_extensions import Unpack
 from urllib.parse import urlsplit
 
 import openai
 
-from . import _auth, _settings
+from . import _arguments, _auth, _settings
 from ._auth import Credentials, VertexAuth
 from ._compat import FAMILIES
+from ._arguments import OpenAIOptions
 from ._errors import VertexConfigError
 from ._settings import VertexSettings
 from ._wire import install_wire_layer
@@ -65,7 +68,7 @@ def vertex_client(
     http_client: SyncHttpClient | None = None,
     wire_compat: bool = True,
     skip_unknown_signatures: bool = False,
-    **openai_kwargs: Any,
+    **openai_kwargs: Unpack[OpenAIOptions],
 ) -> openai.OpenAI:
     """An `openai.OpenAI` that talks to Vertex AI with self-refreshing Google credentials.
 
@@ -85,7 +88,7 @@ def vertex_client(
             history that this client never received (history from another provider). Off by default.
         **openai_kwargs: passed to `openai.OpenAI` (`max_retries`, `timeout`, `default_headers`, ...).
     """
-    return _build(openai.OpenAI, "sync", openai_kwargs, project=project, location=location,
+    return _build(openai.OpenAI, "sync", cast("dict[str, Any]", openai_kwargs), project=project, location=location,
                   credentials=credentials, endpoint=endpoint, api_version=api_version, base_url=base_url,
                   http_client=http_client, wire_compat=wire_compat,
                   skip_unknown_signatures=skip_unknown_signatures)
@@ -102,10 +105,10 @@ def async_vertex_client(
     http_client: AsyncHttpClient | None = None,
     wire_compat: bool = True,
     skip_unknown_signatures: bool = False,
-    **openai_kwargs: Any,
+    **openai_kwargs: Unpack[OpenAIOptions],
 ) -> openai.AsyncOpenAI:
     """An `openai.AsyncOpenAI` that talks to Vertex AI; arguments as for `vertex_client`."""
-    return _build(openai.AsyncOpenAI, "async", openai_kwargs, project=project, location=location,
+    return _build(openai.AsyncOpenAI, "async", cast("dict[str, Any]", openai_kwargs), project=project, location=location,
                   credentials=credentials, endpoint=endpoint, api_version=api_version, base_url=base_url,
                   http_client=http_client, wire_compat=wire_compat,
                   skip_unknown_signatures=skip_unknown_signatures)
@@ -126,9 +129,9 @@ def _build(
     wire_compat: bool,
     skip_unknown_signatures: bool,
 ) -> _Client:
-    for name in ("api_key", "organization"):
-        if name in openai_kwargs:
-            raise VertexConfigError(f"{name}= is not used by Vertex AI, which takes Google credentials; remove it.")
+    _arguments.check("vertex_client" if mode == "sync" else "async_vertex_client", client_class, openai_kwargs, {
+        "project": project, "location": location, "endpoint": endpoint, "api_version": api_version,
+        "base_url": base_url, "wire_compat": wire_compat, "skip_unknown_signatures": skip_unknown_signatures})
     if skip_unknown_signatures and not wire_compat:
         raise VertexConfigError(
             "skip_unknown_signatures=True needs the wire layer, which adds the signatures; drop wire_compat=False."

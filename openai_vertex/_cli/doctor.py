@@ -136,7 +136,9 @@ def _check_call(
 ) -> None:
     started = time.perf_counter()
     try:
-        with vertex_client(project=project, location=location, credentials=credentials, base_url=args.base_url,
+        url_names_both = args.base_url is not None
+        with vertex_client(project=None if url_names_both else project, location=None if url_names_both else location,
+                           credentials=credentials, base_url=args.base_url,
                            max_retries=0, timeout=_CALL_SECONDS) as client:
             completion = client.chat.completions.create(
                 model=args.model, messages=[{"role": "user", "content": _TEST_PROMPT}]
