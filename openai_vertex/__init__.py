@@ -4,6 +4,9 @@ The factories and `VertexAuth` load with the package; the Gemini helpers (`_gemi
 so code that only makes clients does not pay for them at import time.
 """
 
+# The one place the version is written: pyproject.toml reads it at build time, CHANGELOG.md names it.
+__version__ = "0.1.0"
+
 import importlib as _importlib
 import typing as _typing
 

@@ -6,9 +6,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import openai
 
+from .. import __version__
 from .._errors import OpenAIVertexError, VertexConfigError
 from .._gemini import THINKING_LEVELS
 from .chat import run_chat
@@ -44,8 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openai-vertex", description="The openai SDK on Google Vertex AI: try it, check a setup, chat."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     demo = commands.add_parser("demo", help="tour the library against a local FakeVertex (no account needed)")
+    demo.add_argument("--out", metavar="FILE", type=Path,
+                      help="where to save the generated image (default: a new temporary folder, named in the output)")
     demo.set_defaults(run=_demo)
 
     where = argparse.ArgumentParser(add_help=False)
@@ -75,4 +80,4 @@ def _parser() -> argparse.ArgumentParser:
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo  # loads the testing kit, which no other command needs
 
-    return run_demo(sys.stdout)
+    return run_demo(sys.stdout, args.out)
