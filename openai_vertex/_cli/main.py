@@ -8,21 +8,28 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import openai
-
 from .. import __version__
-from .._errors import OpenAIVertexError, VertexConfigError
-from .._gemini import THINKING_LEVELS
-from .chat import run_chat
-from .doctor import run_doctor
+from .._vertex import THINKING_LEVELS
+
 from .errors import EXIT_FAILED, EXIT_USAGE, api_error_message
+
+# The parser imports neither openai nor google-auth, so `--help` and `--version` answer at once: each
+# command loads what it needs when it runs.
 
 DEFAULT_MODEL = "google/gemini-2.5-flash"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 success, 1 a check or call failed, 2 bad usage)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):  # no command: say what there is
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    import openai
+
+    from .._errors import OpenAIVertexError, VertexConfigError
+
     try:
         return int(args.run(args))
     except OpenAIVertexError as exc:
@@ -47,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="openai-vertex", description="The openai SDK on Google Vertex AI: try it, check a setup, chat."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     demo = commands.add_parser("demo", help="tour the library against a local FakeVertex (no account needed)")
     demo.add_argument("--out", metavar="FILE", type=Path,
                       help="where to save the generated image (default: a new temporary folder, named in the output)")
@@ -60,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--model", default=DEFAULT_MODEL, help=f"publisher/model (default: {DEFAULT_MODEL})")
 
     doctor = commands.add_parser("doctor", parents=[where], help="check credentials, project and a test call")
-    doctor.set_defaults(run=lambda args: run_doctor(args, sys.stdout))
+    doctor.set_defaults(run=_doctor)
 
     chat = commands.add_parser("chat", parents=[where], help="send one prompt and print the answer")
     chat.add_argument("prompt", nargs="*", help="the prompt (default: read from stdin)")
@@ -73,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--image", action="append", default=[], metavar="FILE", help="attach an image (repeatable)")
     chat.add_argument("--save-images", metavar="DIR", help="ask for images and save those generated into DIR")
     chat.add_argument("--json", action="store_true", help="print the response (or each chunk) as JSON")
-    chat.set_defaults(run=run_chat)
+    chat.set_defaults(run=_chat)
     return parser
 
 
@@ -81,3 +88,15 @@ def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo  # loads the testing kit, which no other command needs
 
     return run_demo(sys.stdout, args.out)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import run_doctor
+
+    return run_doctor(args, sys.stdout)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from .chat import run_chat
+
+    return run_chat(args)
