@@ -39,7 +39,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"openai-vertex: Vertex AI answered {exc.status_code}: {api_error_message(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except openai.APIConnectionError as exc:
+        if isinstance(exc.__cause__, OpenAIVertexError):
+            # openai < 2.31 wraps a failed token refresh as a connection error; the refresh error says what to do.
+            print(f"openai-vertex: {exc.__cause__}", file=sys.stderr)
+            return EXIT_FAILED
         print(f"openai-vertex: could not reach Vertex AI: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except openai.APIError as exc:  # an error event inside a stream, after a 200
+        print(f"openai-vertex: Vertex AI broke off the answer with an error: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

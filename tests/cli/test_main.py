@@ -31,14 +31,6 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.fixture
-def fake(fake_vertex: FakeVertex, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeVertex:
-    """The plugin's FakeVertex, with its service-account key as the Application Default Credentials."""
-    key = fake_vertex.write_service_account_file(tmp_path / "key.json")
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
-    return fake_vertex
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     captured = capsys.readouterr()
@@ -221,7 +213,7 @@ def test_chat_on_a_terminal_shows_progress_and_dims_thoughts(
 def test_chat_rejects_conflicting_thinking_options(capsys: pytest.CaptureFixture[str], fake: FakeVertex) -> None:
     status, _, err = run(capsys, "chat", "--base-url", fake.base_url, "--thinking-budget", "0",
                          "--thinking-level", "low", "hi")
-    assert status == 2 and "thinking_budget" in err and "not both" in err
+    assert status == 2 and "--thinking-budget" in err and "--thinking-level" in err and "not both" in err
     assert not fake.chat_requests
 
 
