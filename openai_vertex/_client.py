@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import openai
 
-from . import _auth
+from . import _arguments, _auth
 from ._auth import Credentials, VertexAuth
 from ._compat import FAMILIES
 from ._errors import VertexConfigError
@@ -124,6 +124,9 @@ def _build(
     wire_compat: bool,
     skip_unknown_signatures: bool,
 ) -> _Client:
+    _arguments.check_types(project=project, location=location, endpoint=endpoint, api_version=api_version,
+                           wire_compat=wire_compat, skip_unknown_signatures=skip_unknown_signatures)
+    _arguments.check_openai_kwargs(client_class, openai_kwargs)
     for name in ("api_key", "organization"):
         if name in openai_kwargs:
             raise VertexConfigError(f"{name}= is not used by Vertex AI, which takes Google credentials; remove it.")
