@@ -1,7 +1,11 @@
-"""Values that Vertex AI itself defines and that more than one wing needs (the wire layer, the testing kit)."""
+"""Values that Vertex AI itself defines and that more than one wing needs (the wire layer, the testing kit, the
+helpers and the CLI). Nothing is imported here, so the command line can read it without loading openai."""
 
 from __future__ import annotations
 
 SKIP_SIGNATURE = "skip_thought_signature_validator"
 """Google's documented stand-in for a thought signature the caller cannot have (history from another
 model); docs/vertex-wire.md §6."""
+
+THINKING_LEVELS = ("minimal", "low", "medium", "high")
+"""Gemini 3's `thinking_config.thinking_level` values, for `extra_body()` and `chat --thinking-level`."""

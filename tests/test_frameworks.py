@@ -3,8 +3,9 @@
 Each test drives the framework the way its documentation does and then checks what reached the server:
 Google's bearer token, the request shape the framework chose, and, for tool loops on Gemini 3, that the
 second request carries back the thought signature of the first reply (FakeVertex refuses it otherwise,
-as Gemini 3 does). A framework that is not installed is skipped; `.ci/matrix` installs each of them in
-an environment whose openai it accepts.
+as Gemini 3 does). A framework that is not installed is skipped with the extra that installs it; `.ci/matrix` installs
+each of them in an environment whose openai it accepts (instructor beside openai 2, the Agents SDK and
+LangChain beside openai 3) and fails a combination where one does not import.
 """
 
 from __future__ import annotations
@@ -18,6 +19,19 @@ from openai_vertex import async_vertex_client, vertex_client
 from openai_vertex.testing import FakeVertex, Reply
 
 GEMINI_3 = "google/gemini-3-pro-preview"
+
+# How to install each framework these tests drive (pyproject's extras), for the skip reason.
+HOW_TO_INSTALL = {
+    "instructor": "pip install -e '.[instructor]' (its releases pin jiter<0.15, so beside openai 1.x or 2.x)",
+    "agents": "pip install -e '.[frameworks]' (the OpenAI Agents SDK; needs openai 3)",
+    "langchain_openai": "pip install -e '.[frameworks]'",
+    "langchain_core.messages": "pip install -e '.[frameworks]'",
+}
+
+
+def framework(module: str) -> Any:
+    """The framework's module, or a skip that says how to install it (CI's `.ci/matrix` installs each)."""
+    return pytest.importorskip(module, reason=f"{module} is not installed; to run this test: {HOW_TO_INSTALL[module]}")
 
 
 class Person(pydantic.BaseModel):
@@ -57,7 +71,7 @@ def assert_signed_by_google(fake_vertex: FakeVertex) -> None:
 
 
 def test_instructor_extracts_through_a_tool_call(fake_vertex: FakeVertex) -> None:
-    instructor = pytest.importorskip("instructor")
+    instructor = framework("instructor")
     fake_vertex.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
     client = instructor.from_openai(clients(fake_vertex)[0])
 
@@ -75,7 +89,7 @@ def test_instructor_extracts_through_a_tool_call(fake_vertex: FakeVertex) -> Non
 
 def test_instructor_retry_sends_the_signature_back(fake_vertex: FakeVertex) -> None:
     """A reply that fails validation is sent back with the error: Gemini 3 wants its signature with it."""
-    instructor = pytest.importorskip("instructor")
+    instructor = framework("instructor")
     fake_vertex.script(Reply.tool_call("Person", {"name": "Ada Lovelace", "age": "thirty-six"}),
                 Reply.tool_call("Person", {"name": "Ada Lovelace", "age": 36}))
     client = instructor.from_openai(clients(fake_vertex)[0])
@@ -91,7 +105,7 @@ def test_instructor_retry_sends_the_signature_back(fake_vertex: FakeVertex) -> N
 
 
 async def test_instructor_json_schema_mode_async(fake_vertex: FakeVertex) -> None:
-    instructor = pytest.importorskip("instructor")
+    instructor = framework("instructor")
     fake_vertex.script(Reply.text('{"name": "Grace Hopper", "age": 85}'))
     client = instructor.from_openai(clients(fake_vertex)[1], mode=instructor.Mode.JSON_SCHEMA)
 
@@ -110,7 +124,7 @@ async def test_instructor_json_schema_mode_async(fake_vertex: FakeVertex) -> Non
 
 
 def weather_agent(fake_vertex: FakeVertex, model: str = GEMINI_3) -> tuple[Any, Any]:
-    agents = pytest.importorskip("agents")
+    agents = framework("agents")
     agent = agents.Agent(
         name="weather",
         instructions="Answer with the weather.",
@@ -171,7 +185,7 @@ async def test_agents_streamed_parallel_calls_stay_apart(fake_vertex: FakeVertex
 
 
 def chat_openai(fake_vertex: FakeVertex, model: str = "google/gemini-2.5-flash") -> Any:
-    langchain_openai = pytest.importorskip("langchain_openai")
+    langchain_openai = framework("langchain_openai")
     sync, async_ = clients(fake_vertex)
     # ChatOpenAI calls `client`/`async_client` for plain calls and streams, and `root_client` /
     # `root_async_client` for structured output: hand it all four, or it builds its own from OPENAI_API_KEY.
@@ -204,7 +218,7 @@ def test_langchain_structured_output(fake_vertex: FakeVertex) -> None:
 def test_langchain_tool_loop_keeps_the_thought_signature(fake_vertex: FakeVertex) -> None:
     """LangChain rebuilds assistant messages from its own tool-call records, without `extra_content`:
     the signature can only come back from the client's wire layer, which remembers it by call id."""
-    messages_module = pytest.importorskip("langchain_core.messages")
+    messages_module = framework("langchain_core.messages")
     llm = chat_openai(fake_vertex, GEMINI_3).bind_tools([get_weather])
     fake_vertex.script(Reply.tool_call("get_weather", {"city": "Paris"}), Reply.text("It is sunny in Paris."))
 
@@ -234,3 +248,9 @@ async def test_langchain_streams_text_and_a_tool_call(fake_vertex: FakeVertex) -
     assert tool_call["name"] == "get_weather" and tool_call["args"] == {"city": "Paris"}
     assert all(request.json.get("stream") is True for request in fake_vertex.chat_requests)
     assert_signed_by_google(fake_vertex)
+
+
+def test_a_missing_framework_is_skipped_with_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(HOW_TO_INSTALL, "no_such_framework", "pip install -e '.[frameworks]'")
+    with pytest.raises(pytest.skip.Exception, match=r"no_such_framework is not installed; to run this test: pip install"):
+        framework("no_such_framework")

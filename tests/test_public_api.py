@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 
@@ -37,3 +38,9 @@ def test_helpers_load_on_first_use_only() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
     with pytest.raises(AttributeError, match="no_such_name"):
         openai_vertex.no_such_name  # noqa: B018
+
+
+def test_version_is_the_installed_distributions() -> None:
+    """`__version__` is the one source: the built metadata (pyproject reads it) says the same."""
+    assert openai_vertex.__version__ == importlib.metadata.version("openai-vertex")
+    assert openai_vertex.__version__.count(".") == 2

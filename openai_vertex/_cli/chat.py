@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import mimetypes
 import sys
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,17 @@ from types import TracebackType
 from typing import Any, TextIO
 
 from .._client import vertex_client
-from .._gemini import AnswerDelta, ThoughtDelta, extra_body, generated_images, image_part, split_thoughts, stream_events
+from .._gemini import (
+    AnswerDelta,
+    ThoughtDelta,
+    ToolCallEvent,
+    extra_body,
+    generated_images,
+    image_part,
+    split_thoughts,
+    stream_events,
+)
+from .._errors import VertexConfigError
 from .errors import EXIT_FAILED, EXIT_USAGE
 
 THOUGHT_MARKER = "think"
@@ -31,9 +42,11 @@ def run_chat(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     content: Any = prompt
     if args.image:
-        content = [{"type": "text", "text": prompt}, *(image_part(Path(path)) for path in args.image)]
+        content = [{"type": "text", "text": prompt}, *(_image(path) for path in args.image)]
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": content})
+    if args.thinking_budget is not None and args.thinking_level is not None:
+        raise VertexConfigError("pass --thinking-budget (Gemini 2.5) or --thinking-level (Gemini 3), not both")
     google = extra_body(
         thinking_budget=args.thinking_budget,
         thinking_level=args.thinking_level,
@@ -51,10 +64,12 @@ def run_chat(args: argparse.Namespace) -> int:
     with vertex_client(project=args.project, location=args.location, base_url=args.base_url) as client, \
             _Progress(sys.stderr) as progress:
         if stream:
-            with client.chat.completions.create(**request, stream=True) as chunks:
-                for kind, text in _streamed(chunks, args, progress):
-                    out.write(kind, text)
-            out.end()
+            try:
+                with client.chat.completions.create(**request, stream=True) as chunks:
+                    for kind, text in _streamed(chunks, args, progress):
+                        out.write(kind, text)
+            finally:
+                out.end()  # a stream Vertex breaks off still leaves a finished line before the error
             return 0
         completion = client.chat.completions.create(**request)
     if args.json:
@@ -66,24 +81,57 @@ def run_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _image(name: str) -> Any:
+    """`--image FILE` as a content part; what is wrong with a file is told in terms of the flag."""
+    path = Path(name)
+    if not path.is_file():
+        raise VertexConfigError(f"--image {name}: no such file")
+    kind = mimetypes.guess_type(path.name)[0]
+    if not kind or not kind.startswith("image/"):
+        raise VertexConfigError(f"--image {name}: not an image ({kind or 'unknown type'}); pass a PNG, JPEG or WebP file")
+    return image_part(path)
+
+
 def _streamed(chunks: Any, args: argparse.Namespace, progress: _Progress) -> Iterator[tuple[str, str]]:
     """("thought" | "answer", text) pieces of a stream, or ("json", line) per chunk with --json."""
     if args.json or not args.show_thoughts:
+        # index -> (name, arguments so far): the wire layer keeps each call's index stable.
+        calls: dict[int, tuple[str, str]] = {}
         for chunk in chunks:
             progress.stop()
             if args.json:
                 yield "json", chunk.model_dump_json(exclude_unset=True) + "\n"
-            elif chunk.choices and chunk.choices[0].delta.content:
-                yield "answer", chunk.choices[0].delta.content
+            elif chunk.choices:
+                delta = chunk.choices[0].delta
+                if delta.content:
+                    yield "answer", delta.content
+                for call in delta.tool_calls or ():
+                    name, arguments = calls.get(call.index, ("", ""))
+                    function = call.function
+                    calls[call.index] = (name or (function.name if function else "") or "",
+                                         arguments + ((function.arguments if function else "") or ""))
+        for name, arguments in calls.values():
+            yield "answer", _tool_call_line(name, arguments)
         return
     for event in stream_events(chunks, THOUGHT_MARKER):
         progress.stop()
         if isinstance(event, (ThoughtDelta, AnswerDelta)) and event.choice == 0:
             yield ("thought" if isinstance(event, ThoughtDelta) else "answer"), event.text
+        elif isinstance(event, ToolCallEvent) and event.choice == 0:
+            yield "answer", _tool_call_line(event.tool_call.function.name, event.tool_call.function.arguments)
+
+
+def _tool_call_line(name: str, arguments: str) -> str:
+    """An answer that is a tool call is shown, not swallowed: `chat` runs no tools, so it ends there."""
+    return f"[tool call] {name}({arguments})\n"
 
 
 def _print_completion(completion: Any, show_thoughts: bool, out: _Output) -> None:
-    content = completion.choices[0].message.content if completion.choices else None
+    message = completion.choices[0].message if completion.choices else None
+    content = message.content if message else None
+    for call in (message.tool_calls if message else None) or ():
+        if call.type == "function":
+            out.write("answer", _tool_call_line(call.function.name, call.function.arguments))
     if show_thoughts:
         parts = split_thoughts(content, THOUGHT_MARKER)
         out.write("thought", parts.thoughts)

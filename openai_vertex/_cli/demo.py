@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,6 +27,7 @@ _WEATHER_TOOL = {
 }
 
 Say = Callable[[str], None]
+Step = Callable[[Any, Any, Say], None]
 
 
 class _StepFailed(Exception):
@@ -37,11 +39,15 @@ def _expect(condition: bool, failure: str) -> None:
         raise _StepFailed(failure)
 
 
-def run_demo(out: TextIO) -> int:
+def run_demo(out: TextIO, image_path: Path | None = None) -> int:
     """Run every step, printing what happens; 0 when all behaved as promised.
 
-    Starting FakeVertex needs `cryptography` (the `testing` extra), unlike the other commands.
+    The generated image goes to `image_path`, else into a new temporary folder (named in the output), so a
+    try-out leaves nothing in the folder it ran from. Starting FakeVertex needs `cryptography` (the `testing`
+    extra), unlike the other commands.
     """
+    if image_path is None:
+        image_path = Path(tempfile.mkdtemp(prefix="openai-vertex-demo-")) / IMAGE_FILE
 
     def say(text: str = "") -> None:
         print(text, file=out, flush=True)
@@ -53,7 +59,7 @@ def run_demo(out: TextIO) -> int:
                                              http_client=openai.DefaultHttpxClient(trust_env=False)) as client:
         say(f"client base URL: {client.base_url}")
         say(f"credentials: service account {fake.service_account_email}, token fetched on first use")
-        for number, (title, step) in enumerate(_STEPS, 1):
+        for number, (title, step) in enumerate(_steps(image_path), 1):
             say()
             say(f"{number}. {title}")
             try:
@@ -115,7 +121,7 @@ def _tool_call(fake: Any, client: Any, say: Say) -> None:
     say(f"< {second.choices[0].message.content}")
 
 
-def _image(fake: Any, client: Any, say: Say) -> None:
+def _image(fake: Any, client: Any, say: Say, *, image_path: Path) -> None:
     fake.script(Reply.image())
     completion = client.chat.completions.create(
         model="google/gemini-3-pro-image-preview", modalities=["image"],
@@ -123,8 +129,8 @@ def _image(fake: Any, client: Any, say: Say) -> None:
     )
     images = generated_images(completion)
     _expect(len(images) == 1, f"expected one image, found {len(images)}")
-    path = images[0].save(Path.cwd() / IMAGE_FILE)
-    say(f"saved {path.name} ({images[0].mime_type}, {len(images[0].data)} bytes) in {path.parent}")
+    path = images[0].save(image_path)
+    say(f"saved {path} ({images[0].mime_type}, {len(images[0].data)} bytes)")
 
 
 def _revoked_token(fake: Any, client: Any, say: Say) -> None:
@@ -138,10 +144,12 @@ def _revoked_token(fake: Any, client: Any, say: Say) -> None:
     say(f"< {completion.choices[0].message.content}")
 
 
-_STEPS = (
-    ("chat", _chat),
-    ("streaming, thoughts split from the answer (thought_tag_marker + stream_events)", _stream_with_thoughts),
-    ("tool call with a thought signature, two turns", _tool_call),
-    ("generated image (generated_images reads Gemini's message.audio shape)", _image),
-    ("a token revoked mid-session", _revoked_token),
-)
+def _steps(image_path: Path) -> list[tuple[str, Step]]:
+    return [
+        ("chat", _chat),
+        ("streaming, thoughts split from the answer (thought_tag_marker + stream_events)", _stream_with_thoughts),
+        ("tool call with a thought signature, two turns", _tool_call),
+        ("generated image (generated_images reads Gemini's message.audio shape)",
+         lambda fake, client, say: _image(fake, client, say, image_path=image_path)),
+        ("a token revoked mid-session", _revoked_token),
+    ]

@@ -8,10 +8,12 @@ import os
 import time
 from typing import Any, TextIO
 
+import google.auth.exceptions
 import openai
 
 from .. import _auth
-from .._client import _check_base_url, vertex_base_url, vertex_client
+from .._client import _check_base_url, _check_url_parts, vertex_base_url, vertex_client
+from .._client import _check_project as _check_project_id
 from .._errors import OpenAIVertexError, VertexConfigError
 from .errors import api_error_message
 
@@ -43,10 +45,8 @@ def run_doctor(args: argparse.Namespace, out: TextIO) -> int:
     print("openai-vertex doctor", file=out)
     credentials = _check_credentials(report)
     project = _check_project(report, args, credentials)
-    location = args.location or os.environ.get("GOOGLE_CLOUD_LOCATION")
-    report.ok("location", f"{location} (from {'--location' if args.location else 'GOOGLE_CLOUD_LOCATION'})"
-              if location else "global (default)")
-    base_url = _report_base_url(report, args, credentials, project, location or "global")
+    location, location_ok = _check_location(report, args)
+    base_url = _report_base_url(report, args, credentials, project, location or "global") if location_ok else None
     if credentials is not None and _check_token(report, credentials[0]) and base_url:
         _check_call(report, args, credentials[0], project, location, base_url)
     if report.failures:
@@ -82,6 +82,12 @@ def _check_project(report: _Report, args: argparse.Namespace, credentials: tuple
     ]
     for project, source in found:
         if project:
+            try:
+                _check_project_id(project)
+            except VertexConfigError:
+                report.fail("project", f"{project!r} (from {source}) is not a project id",
+                            f"pass a project id such as my-project-123 in {source}")
+                return None
             report.ok("project", f"{project} (from {source})")
             return project
     if args.base_url:
@@ -89,6 +95,23 @@ def _check_project(report: _Report, args: argparse.Namespace, credentials: tuple
     else:
         report.fail("project", "none found", "set GOOGLE_CLOUD_PROJECT=<project id> or pass --project <project id>")
     return None
+
+
+def _check_location(report: _Report, args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The location asked for (None: the default, global), and whether Vertex could have it."""
+    location = args.location or os.environ.get("GOOGLE_CLOUD_LOCATION")
+    if not location:
+        report.ok("location", "global (default)")
+        return None, True
+    source = "--location" if args.location else "GOOGLE_CLOUD_LOCATION"
+    try:
+        _check_url_parts(location, "openapi", "v1")
+    except VertexConfigError:
+        report.fail("location", f"{location!r} (from {source}) is not a location",
+                    f"set {source} to global, us, eu or a region such as us-central1")
+        return location, False
+    report.ok("location", f"{location} (from {source})")
+    return location, True
 
 
 def _report_base_url(
@@ -118,7 +141,7 @@ def _check_token(report: _Report, credentials: Any) -> bool:
     try:
         _auth.refresh(credentials, time.monotonic() + _TOKEN_SECONDS)
     except OpenAIVertexError as exc:
-        report.fail("token", str(exc), f"{_LOGIN_HINT}, or check the key in GOOGLE_APPLICATION_CREDENTIALS")
+        report.fail("token", str(exc), _token_fix(exc, credentials))
         return False
     expiry = credentials.expiry
     if expiry is None:
@@ -128,6 +151,18 @@ def _check_token(report: _Report, credentials: Any) -> bool:
     minutes = round((expiry - now).total_seconds() / 60)
     report.ok("token", f"fetched; expires in {minutes} min (at {expiry:%H:%M} UTC), refreshed automatically")
     return True
+
+
+def _token_fix(exc: BaseException, credentials: Any) -> str:
+    """Logging in again cures refused credentials, not a token endpoint out of reach."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, google.auth.exceptions.TransportError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return f"{_LOGIN_HINT}, or check the key in GOOGLE_APPLICATION_CREDENTIALS"
+    url = getattr(credentials, "token_uri", None) or getattr(credentials, "_token_uri", None) or "Google's token endpoint"
+    return (f"the token endpoint {url} could not be reached: check the network, and HTTPS_PROXY / NO_PROXY "
+            "if this machine needs a proxy")
 
 
 def _check_call(
@@ -162,7 +197,9 @@ def _status_fix(status: int, model: str, project: str | None, location: str | No
         401: f"the token was refused; {_LOGIN_HINT} again",
         403: f"enable the API (`gcloud services enable aiplatform.googleapis.com{where}`) and grant the principal "
              "the Vertex AI User role (roles/aiplatform.user)",
-        404: f"{model} may not be offered in {location or 'global'}; try --location global or another --model",
+        404: f"{model} may not be offered in {location}; try --location global or another --model"
+        if location and location != "global"
+        else f"{model} is not offered in global; check the model id, or try a region (--location us-central1)",
         429: "quota exhausted: retry later, or request more quota for this model and location",
     }
     return fixes.get(status, "")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import openai
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the parser imports this module, and it must not load openai
+    import openai
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 

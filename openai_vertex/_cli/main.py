@@ -6,21 +6,30 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-import openai
+from .. import __version__
+from .._vertex import THINKING_LEVELS
 
-from .._errors import OpenAIVertexError, VertexConfigError
-from .._gemini import THINKING_LEVELS
-from .chat import run_chat
-from .doctor import run_doctor
 from .errors import EXIT_FAILED, EXIT_USAGE, api_error_message
+
+# The parser imports neither openai nor google-auth, so `--help` and `--version` answer at once: each
+# command loads what it needs when it runs.
 
 DEFAULT_MODEL = "google/gemini-2.5-flash"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 success, 1 a check or call failed, 2 bad usage)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):  # no command: say what there is
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    import openai
+
+    from .._errors import OpenAIVertexError, VertexConfigError
+
     try:
         return int(args.run(args))
     except OpenAIVertexError as exc:
@@ -30,7 +39,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"openai-vertex: Vertex AI answered {exc.status_code}: {api_error_message(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except openai.APIConnectionError as exc:
+        if isinstance(exc.__cause__, OpenAIVertexError):
+            # openai < 2.31 wraps a failed token refresh as a connection error; the refresh error says what to do.
+            print(f"openai-vertex: {exc.__cause__}", file=sys.stderr)
+            return EXIT_FAILED
         print(f"openai-vertex: could not reach Vertex AI: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except openai.APIError as exc:  # an error event inside a stream, after a 200
+        print(f"openai-vertex: Vertex AI broke off the answer with an error: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
@@ -44,8 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openai-vertex", description="The openai SDK on Google Vertex AI: try it, check a setup, chat."
     )
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     demo = commands.add_parser("demo", help="tour the library against a local FakeVertex (no account needed)")
+    demo.add_argument("--out", metavar="FILE", type=Path,
+                      help="where to save the generated image (default: a new temporary folder, named in the output)")
     demo.set_defaults(run=_demo)
 
     where = argparse.ArgumentParser(add_help=False)
@@ -55,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--model", default=DEFAULT_MODEL, help=f"publisher/model (default: {DEFAULT_MODEL})")
 
     doctor = commands.add_parser("doctor", parents=[where], help="check credentials, project and a test call")
-    doctor.set_defaults(run=lambda args: run_doctor(args, sys.stdout))
+    doctor.set_defaults(run=_doctor)
 
     chat = commands.add_parser("chat", parents=[where], help="send one prompt and print the answer")
     chat.add_argument("prompt", nargs="*", help="the prompt (default: read from stdin)")
@@ -68,11 +87,23 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--image", action="append", default=[], metavar="FILE", help="attach an image (repeatable)")
     chat.add_argument("--save-images", metavar="DIR", help="ask for images and save those generated into DIR")
     chat.add_argument("--json", action="store_true", help="print the response (or each chunk) as JSON")
-    chat.set_defaults(run=run_chat)
+    chat.set_defaults(run=_chat)
     return parser
 
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo  # loads the testing kit, which no other command needs
 
-    return run_demo(sys.stdout)
+    return run_demo(sys.stdout, args.out)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import run_doctor
+
+    return run_doctor(args, sys.stdout)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from .chat import run_chat
+
+    return run_chat(args)

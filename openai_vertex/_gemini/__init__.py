@@ -7,7 +7,8 @@ read SDK objects and plain dicts alike, and import neither the auth nor the wire
 
 from __future__ import annotations
 
-from .extra_body import THINKING_LEVELS, chat_kwargs, extra_body, merge_extra_body
+from .._vertex import THINKING_LEVELS
+from .extra_body import chat_kwargs, extra_body, merge_extra_body
 from .images import GeneratedImage, generated_images
 from .inputs import audio_part, file_part, image_part, pdf_part, tool_result, video_part
 from .stream_events import (

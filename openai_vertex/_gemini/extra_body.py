@@ -21,12 +21,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._errors import VertexConfigError
+from .._vertex import THINKING_LEVELS
 from ._raw_fields import raw_field
 from .thoughts import check_marker
 
 __all__ = ["chat_kwargs", "extra_body", "merge_extra_body"]
 
-THINKING_LEVELS = ("minimal", "low", "medium", "high")
 REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high")
 _CACHED_CONTENT = re.compile(r"projects/[^/]+/locations/[^/]+/cachedContents/[^/]+")
 

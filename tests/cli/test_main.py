@@ -31,14 +31,6 @@ class Terminal(io.StringIO):
         return True
 
 
-@pytest.fixture
-def fake(fake_vertex: FakeVertex, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeVertex:
-    """The plugin's FakeVertex, with its service-account key as the Application Default Credentials."""
-    key = fake_vertex.write_service_account_file(tmp_path / "key.json")
-    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key))
-    return fake_vertex
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     captured = capsys.readouterr()
@@ -54,7 +46,7 @@ def sent(fake: FakeVertex) -> dict[str, object]:
 # -- demo --------------------------------------------------------------------------------------------
 
 
-def test_demo_runs_every_step_and_leaves_a_png(
+def test_demo_runs_every_step_and_saves_its_image_outside_the_checkout(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -63,7 +55,16 @@ def test_demo_runs_every_step_and_leaves_a_png(
     assert "All steps passed." in out and "FAILED" not in out
     for step in ("1. chat", "2. streaming", "3. tool call", "4. generated image", "5. a token revoked"):
         assert step in out
-    assert (tmp_path / "openai-vertex-demo.png").read_bytes() == sample_png()
+    assert list(tmp_path.iterdir()) == []  # nothing left where it ran
+    saved = Path(out.split("saved ", 1)[1].split(" (image/png", 1)[0])
+    assert saved.parent.name.startswith("openai-vertex-demo-") and saved.read_bytes() == sample_png()
+
+
+def test_demo_saves_its_image_where_out_says(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, out, _ = run(capsys, "demo", "--out", str(tmp_path / "square.png"))
+    assert status == 0, out
+    assert f"saved {tmp_path / 'square.png'} (image/png" in out
+    assert (tmp_path / "square.png").read_bytes() == sample_png()
 
 
 def test_demo_as_a_process_on_a_machine_without_google_setup(tmp_path: Path) -> None:
@@ -72,10 +73,11 @@ def test_demo_as_a_process_on_a_machine_without_google_setup(tmp_path: Path) -> 
     # A proxy that does not exist, as on a corporate laptop: the demo's loopback traffic must not use it.
     dead_proxy = "http://127.0.0.1:9"
     proxied = {**env, "HTTP_PROXY": dead_proxy, "HTTPS_PROXY": dead_proxy, "ALL_PROXY": dead_proxy, "NO_PROXY": ""}
-    done = subprocess.run([sys.executable, "-m", "openai_vertex", "demo"], cwd=tmp_path, env=proxied,
-                          capture_output=True, text=True, timeout=120)
+    image = tmp_path / "demo.png"
+    done = subprocess.run([sys.executable, "-m", "openai_vertex", "demo", "--out", str(image)], cwd=tmp_path,
+                          env=proxied, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (tmp_path / "openai-vertex-demo.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     doctor = subprocess.run([sys.executable, "-m", "openai_vertex", "doctor"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
@@ -211,7 +213,7 @@ def test_chat_on_a_terminal_shows_progress_and_dims_thoughts(
 def test_chat_rejects_conflicting_thinking_options(capsys: pytest.CaptureFixture[str], fake: FakeVertex) -> None:
     status, _, err = run(capsys, "chat", "--base-url", fake.base_url, "--thinking-budget", "0",
                          "--thinking-level", "low", "hi")
-    assert status == 2 and "thinking_budget" in err and "not both" in err
+    assert status == 2 and "--thinking-budget" in err and "--thinking-level" in err and "not both" in err
     assert not fake.chat_requests
 
 
