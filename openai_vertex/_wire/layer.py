@@ -8,7 +8,8 @@ and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` 
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
   thought signatures the history lost are put back (`signatures.py`);
 - responses: list-wrapped Google errors are unwrapped (`error_envelope.py`); chat-completion streams are
-  normalised (`sse.py`, `chunks.py`); tool calls seen in replies are remembered for the next turn.
+  normalised (`sse.py`, `chunks.py`) and non-streamed answers fixed where they break the SDK
+  (`completion.py`, `choices.py`); tool calls seen in replies are remembered for the next turn.
 
 The transport adapters that apply it to httpx and httpx2 clients are in `transports.py`.
 """
@@ -24,7 +25,8 @@ from typing import Protocol
 from .chunks import ChunkNormaliser
 from .error_envelope import unwrap_error_body
 from ._json import NOT_JSON, dumps, merge_missing
-from .signatures import SignatureCache, remember_completion, restore_signatures
+from .completion import rewrite_completion
+from .signatures import SignatureCache, restore_signatures
 from .sse import SSENormaliser
 
 
@@ -50,7 +52,8 @@ class BodyProcessor(Protocol):
 
 
 class _Buffered:
-    """Holds the whole body and rewrites it at the end; for error bodies, which are small."""
+    """Holds the whole body and rewrites it at the end: error bodies, and non-streamed answers, which the
+    SDK reads whole before it parses them anyway."""
 
     def __init__(self, rewrite: Callable[[bytes], bytes]) -> None:
         self._rewrite = rewrite
@@ -62,22 +65,6 @@ class _Buffered:
 
     def close(self) -> bytes:
         return self._rewrite(b"".join(self._parts))
-
-
-class _Observed:
-    """Passes the body on unchanged and shows the whole of it to `observe` at the end."""
-
-    def __init__(self, observe: Callable[[bytes], None]) -> None:
-        self._observe = observe
-        self._parts: list[bytes] = []
-
-    def feed(self, chunk: bytes) -> bytes:
-        self._parts.append(chunk)
-        return chunk
-
-    def close(self) -> bytes:
-        self._observe(b"".join(self._parts))
-        return b""
 
 
 class ChatExchange:
@@ -141,10 +128,10 @@ class WireLayer:
             return None
         if exchange.streamed or content_type.startswith("text/event-stream"):
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
-        return _Observed(self._remember_completion)
+        return _Buffered(self._rewrite_completion)
 
-    def _remember_completion(self, body: bytes) -> None:
-        remember_completion(body, self.signatures)
+    def _rewrite_completion(self, body: bytes) -> bytes:
+        return rewrite_completion(body, self.signatures)
 
     def _warn_skip(self) -> None:
         if not self._warned_skip:

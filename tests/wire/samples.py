@@ -103,3 +103,57 @@ CANCELLED_MID_STREAM = (
     b"}\n"
     b"]\n"
 )
+
+
+# -- answers the proto layer left incomplete (docs/vertex-wire.md §12) ------------------------------
+# No raw capture of these bodies is public; each is built in the envelope of §S1 (REAL) with exactly the
+# deviation its source reports, and says so.
+
+
+def answer(*choices: dict[str, Any], usage: dict[str, Any] | None = None, **fields: Any) -> bytes:
+    """A `chat.completion` body in §S1's envelope, with these choices (none: no `choices` key at all)."""
+    body: dict[str, Any] = {
+        "created": 1761934621, "id": "Hf0EacSvGLGN1tEP3quxSQ", "model": "google/gemini-2.5-flash",
+        "object": "chat.completion", "system_fingerprint": "", **fields,
+    }
+    if choices:
+        body["choices"] = list(choices)
+    if usage is not None:
+        body["usage"] = usage
+    return json.dumps(body).encode()
+
+
+# §12.1: a candidate with a finish reason and no content reaches the client with no `message` and usage
+# without `completion_tokens` (BerriAI/litellm#40477: MALFORMED_FUNCTION_CALL, NO_IMAGE; Vertex returns
+# MALFORMED_FUNCTION_CALL often on Gemini 3 tool use, googleapis/python-genai#1836).
+MALFORMED_CALL_ANSWER = answer(
+    {"finish_reason": "malformed_function_call", "index": 0, "logprobs": None},
+    usage={"prompt_tokens": 27, "total_tokens": 27},
+)
+# §12.1: a prompt blocked before any candidate: no `choices` at all, prompt tokens only.
+BLOCKED_PROMPT_ANSWER = answer(usage={"prompt_tokens": 7})
+
+# §12.2: `finish_reason: "stop"` on a message with tool calls (open-webui/computer#224, Gemini's
+# OpenAI-compatible stream "finish[es] a tool-call response with finish_reason: stop"); here on §S6's message.
+STOP_WITH_CALLS_ANSWER = answer(
+    {"finish_reason": "stop", "index": 0, "logprobs": None, "message": SIGNED_CALLS_MESSAGE},
+    usage={"completion_tokens": 45, "prompt_tokens": 27, "total_tokens": 72},
+)
+
+
+def finished_with(reason: str) -> bytes:
+    """§12.3: a text answer of §S1 that finished with `reason` (Gemini's FinishReason names, lower-cased)."""
+    return answer(
+        {"finish_reason": reason, "index": 0, "logprobs": None, "message": {"content": None, "role": "assistant"}},
+        usage={"completion_tokens": 0, "prompt_tokens": 15, "total_tokens": 15},
+    )
+
+
+# §12.6: `message.content` as a list of text parts (issue 12 item 6, seen on Vertex).
+TEXT_PARTS_ANSWER = answer(
+    {"finish_reason": "stop", "index": 0, "logprobs": None, "message": {"role": "assistant", "content": [
+        {"type": "text", "text": "Why did the scarecrow win an award?"},
+        {"type": "text", "text": "\n\nBecause he was outstanding in his field!"},
+    ]}},
+    usage={"completion_tokens": 18, "prompt_tokens": 15, "total_tokens": 33},
+)
