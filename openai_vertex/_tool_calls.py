@@ -34,6 +34,11 @@ class ToolCallGroups(Generic[_Call]):
         self._by_wire_index: dict[int, _Call] = {}
         self._last: _Call | None = None
 
+    @property
+    def last(self) -> _Call | None:
+        """The call of the previous delta (None before the first)."""
+        return self._last
+
     def call_for(self, call_id: object, index: int | None) -> tuple[_Call, bool]:
         """The call a delta with this `id` and wire `index` belongs to, and whether it was just opened."""
         opened = False

@@ -157,3 +157,70 @@ TEXT_PARTS_ANSWER = answer(
     ]}},
     usage={"completion_tokens": 18, "prompt_tokens": 15, "total_tokens": 33},
 )
+
+
+# -- streamed (docs/vertex-wire.md §12), in §S2's chunk envelope ------------------------------------
+
+_CHUNK_ENVELOPE: dict[str, Any] = {
+    "created": 1770850461, "id": "nQiNafGyF5rw998PstqooAY", "model": "google/gemini-3.1-pro-preview",
+    "object": "chat.completion.chunk", "system_fingerprint": "",
+}
+
+
+def chunk(*choices: dict[str, Any], usage: dict[str, Any] | None = None, no_choices: bool = False) -> str:
+    body: dict[str, Any] = {**({} if no_choices else {"choices": list(choices)}), **_CHUNK_ENVELOPE}
+    if usage is not None:
+        body["usage"] = usage
+    return json.dumps(body)
+
+
+def stream(*chunks: str) -> bytes:
+    return "".join(f"data: {payload}\n\n" for payload in [*chunks, "[DONE]"]).encode()
+
+
+SIGNATURE = {"google": {"thought_signature": "<SIGNATURE_A>"}}
+_WEATHER_CALL = {
+    "id": "function-call-1", "type": "function",
+    "function": {"name": "get_weather", "arguments": '{"location":"Sydney"}'},
+}
+_FINISH_STOP = {"delta": {}, "finish_reason": "stop", "index": 0}
+_USAGE = {"completion_tokens": 12, "prompt_tokens": 30, "total_tokens": 42}
+
+# §12.2, §12.4 (open-webui/computer#224): an index-less tool call whose thought signature comes in a delta
+# of its own, carrying nothing but `extra_content`, after the call; the stream ends with `stop`.
+METADATA_AFTER_CALL_SSE = stream(
+    chunk({"delta": {"role": "assistant", "tool_calls": [_WEATHER_CALL]}, "index": 0}),
+    chunk({"delta": {"tool_calls": [{"extra_content": SIGNATURE}]}, "index": 0}),
+    chunk(_FINISH_STOP, usage=_USAGE),
+)
+# The same, with the metadata-only delta before the call it belongs to (the issue saw both orders).
+METADATA_BEFORE_CALL_SSE = stream(
+    chunk({"delta": {"role": "assistant", "tool_calls": [{"extra_content": SIGNATURE}]}, "index": 0}),
+    chunk({"delta": {"tool_calls": [_WEATHER_CALL]}, "index": 0}),
+    chunk(_FINISH_STOP, usage=_USAGE),
+)
+
+# §12.1, §12.3: text, then a finishing chunk with no `delta`, Google's finish reason and usage without
+# `completion_tokens` (the streamed form of MALFORMED_CALL_ANSWER).
+MALFORMED_CALL_SSE = stream(
+    chunk({"delta": {"role": "assistant", "content": "Let me check."}, "index": 0}),
+    chunk({"finish_reason": "malformed_function_call", "index": 0}, usage={"prompt_tokens": 27, "total_tokens": 31}),
+)
+# §12.1: a prompt blocked before any candidate: one chunk without `choices`.
+BLOCKED_PROMPT_SSE = stream(chunk(usage={"prompt_tokens": 7}, no_choices=True))
+
+# §12.8 (the Gemini API's OpenAI endpoint, same translation layer): usage on every chunk, cumulative.
+CUMULATIVE_USAGE_SSE = stream(
+    *(chunk({"delta": {"role": "assistant", "content": word}, "index": 0},
+            usage={"completion_tokens": n, "prompt_tokens": 30, "total_tokens": 30 + n})
+      for n, word in enumerate(["Why ", "did ", "the ", "scarecrow "], start=1)),
+    chunk({"delta": {"content": "win?"}, "finish_reason": "stop", "index": 0},
+          usage={"completion_tokens": 5, "prompt_tokens": 30, "total_tokens": 35}),
+)
+
+# §12.6 streamed: a delta's `content` as a list of text parts.
+TEXT_PARTS_SSE = stream(
+    chunk({"delta": {"role": "assistant", "content": [{"type": "text", "text": "Why did "},
+                                                      {"type": "text", "text": "the scarecrow"}]}, "index": 0}),
+    chunk({"delta": {"content": [{"type": "text", "text": " win?"}]}, "finish_reason": "stop", "index": 0}),
+)
