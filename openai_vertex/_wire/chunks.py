@@ -41,18 +41,31 @@ from .._tool_calls import ToolCallGroups, wire_index
 from ._json import NOT_JSON, dumps, merge_missing
 from .choices import fill_usage, fix_finish_reason, join_text_parts
 
-Remember = Callable[[str, "dict[str, Any] | None"], None]
-"""Called with a tool call's id and its `extra_content` (None when it came without one)."""
+Remember = Callable[[str, "dict[str, Any] | None", int], None]
+"""Called with a tool call's id, its `extra_content` (None when it came without one) and its position."""
 
 
 class _Call:
-    __slots__ = ("extra", "id", "index", "name")
+    __slots__ = ("arguments", "extra", "id", "index", "name")
 
     def __init__(self, index: int, call_id: str | None) -> None:
         self.index = index
         self.id = call_id
         self.name: object = None
         self.extra: object = None
+        self.arguments: list[str] = []
+
+    def complete(self) -> bool:
+        """Whether the arguments received so far are a whole JSON object (the call is done)."""
+        try:
+            return isinstance(json.loads("".join(self.arguments)), dict)
+        except NOT_JSON:
+            return False
+
+
+def _opens_arguments(function: object) -> bool:
+    arguments = function.get("arguments") if isinstance(function, dict) else None
+    return isinstance(arguments, str) and arguments.lstrip().startswith("{")
 
 
 class _Choice:
@@ -99,14 +112,20 @@ class _Choice:
         if isinstance(extra, dict):
             call.extra = extra if not isinstance(call.extra, dict) else {**call.extra, **extra}
             if call.id is not None:
-                remember(call.id, call.extra)
+                remember(call.id, call.extra, call.index)
         return True
 
     def _rewrite(self, delta: dict[str, Any], remember: Remember) -> bool:
         changed = False
         call_id = delta.get("id")
         index = wire_index(delta.get("index"))
-        call, opened = self.groups.call_for(call_id, index)
+        function = delta.get("function")
+        # A second call under an id already used (§12.5): its arguments start anew after a whole object.
+        known = self.groups.with_id(call_id)
+        again = known is not None and _opens_arguments(function) and known.complete()
+        call, opened = self.groups.call_for(call_id, index, again=again)
+        if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+            call.arguments.append(function["arguments"])
         if opened and self.pending is not None:
             extra = delta.get("extra_content")
             if isinstance(extra, dict):
@@ -117,7 +136,7 @@ class _Choice:
             changed = True
         if call.id is not None and call_id == call.id:
             if opened:
-                remember(call.id, None)
+                remember(call.id, None, call.index)
             else:
                 del delta["id"]
                 changed = True
@@ -125,7 +144,6 @@ class _Choice:
             delta["index"] = call.index
             changed = True
 
-        function = delta.get("function")
         name = function.get("name") if isinstance(function, dict) else None
         if isinstance(function, dict) and name is not None:
             if name == call.name:
@@ -141,7 +159,7 @@ class _Choice:
             else:
                 call.extra = extra
                 if call.id is not None and isinstance(extra, dict):
-                    remember(call.id, extra)
+                    remember(call.id, extra, call.index)
         return changed
 
     def _new_call(self, call_id: str | None) -> _Call:
