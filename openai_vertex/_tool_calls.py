@@ -4,7 +4,8 @@ Vertex's `index` on streamed tool-call deltas is missing or changes from chunk t
 the call's `id` on every delta (docs/vertex-wire.md §7), so `index` alone cannot group them. Per choice,
 per stream, a delta belongs:
 
-1. to the call with its `id`, when it carries one (a new call when the id is new);
+1. to the call with its `id`, when it carries one (a new call when the id is new, or when the caller
+   says the delta starts another call under the same id: older Gemini used the function name as the id);
 2. else to the call last seen at its wire `index`;
 3. else, when it has no `index` either, to the call of the previous delta;
 4. else to a new call.
@@ -34,11 +35,23 @@ class ToolCallGroups(Generic[_Call]):
         self._by_wire_index: dict[int, _Call] = {}
         self._last: _Call | None = None
 
-    def call_for(self, call_id: object, index: int | None) -> tuple[_Call, bool]:
-        """The call a delta with this `id` and wire `index` belongs to, and whether it was just opened."""
+    @property
+    def last(self) -> _Call | None:
+        """The call of the previous delta (None before the first)."""
+        return self._last
+
+    def with_id(self, call_id: object) -> _Call | None:
+        """The latest call opened with this id, if any."""
+        return self._by_id.get(call_id) if isinstance(call_id, str) and call_id else None
+
+    def call_for(self, call_id: object, index: int | None, *, again: bool = False) -> tuple[_Call, bool]:
+        """The call a delta with this `id` and wire `index` belongs to, and whether it was just opened.
+
+        `again`: the delta opens another call under an id already seen.
+        """
         opened = False
         if isinstance(call_id, str) and call_id:
-            call = self._by_id.get(call_id)
+            call = None if again else self._by_id.get(call_id)
             if call is None:
                 call = self._by_id[call_id] = self._new_call(call_id)
                 opened = True

@@ -4,11 +4,12 @@ Vertex's OpenAI-compatible endpoint differs from OpenAI's wire format in ways th
 and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` decides, per exchange:
 
 - requests (JSON bodies of `POST .../chat/completions` only; everything else passes byte for byte):
-  a model id without a publisher gets `google/`; a top-level `google` block (the common
+  a model id gets the publisher it lacks where one is known (`models.py`); a top-level `google` block (the common
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
   thought signatures the history lost are put back (`signatures.py`);
 - responses: list-wrapped Google errors are unwrapped (`error_envelope.py`); chat-completion streams are
-  normalised (`sse.py`, `chunks.py`); tool calls seen in replies are remembered for the next turn.
+  normalised (`sse.py`, `chunks.py`) and non-streamed answers fixed where they break the SDK
+  (`completion.py`, `choices.py`); tool calls seen in replies are remembered for the next turn.
 
 The transport adapters that apply it to httpx and httpx2 clients are in `transports.py`.
 """
@@ -24,7 +25,9 @@ from typing import Protocol
 from .chunks import ChunkNormaliser
 from .error_envelope import unwrap_error_body
 from ._json import NOT_JSON, dumps, merge_missing
-from .signatures import SignatureCache, remember_completion, restore_signatures
+from .completion import rewrite_completion
+from .models import hint_for_bare_model, publisher_model
+from .signatures import SignatureCache, restore_signatures
 from .sse import SSENormaliser
 
 
@@ -50,7 +53,8 @@ class BodyProcessor(Protocol):
 
 
 class _Buffered:
-    """Holds the whole body and rewrites it at the end; for error bodies, which are small."""
+    """Holds the whole body and rewrites it at the end: error bodies, and non-streamed answers, which the
+    SDK reads whole before it parses them anyway."""
 
     def __init__(self, rewrite: Callable[[bytes], bytes]) -> None:
         self._rewrite = rewrite
@@ -64,29 +68,14 @@ class _Buffered:
         return self._rewrite(b"".join(self._parts))
 
 
-class _Observed:
-    """Passes the body on unchanged and shows the whole of it to `observe` at the end."""
-
-    def __init__(self, observe: Callable[[bytes], None]) -> None:
-        self._observe = observe
-        self._parts: list[bytes] = []
-
-    def feed(self, chunk: bytes) -> bytes:
-        self._parts.append(chunk)
-        return chunk
-
-    def close(self) -> bytes:
-        self._observe(b"".join(self._parts))
-        return b""
-
-
 class ChatExchange:
     """What the response of a rewritten chat-completion request needs to know about the request."""
 
-    __slots__ = ("streamed",)
+    __slots__ = ("bare_model", "streamed")
 
-    def __init__(self, *, streamed: bool) -> None:
+    def __init__(self, *, streamed: bool, bare_model: str | None = None) -> None:
         self.streamed = streamed
+        self.bare_model = bare_model  # a model id sent without a publisher, none being known for it
 
 
 class WireLayer:
@@ -114,10 +103,15 @@ class WireLayer:
             return None
         changed = False
         model = payload.get("model")
-        if self.publisher_prefix and isinstance(model, str) and model and "/" not in model:
-            # Vertex answers a bare `gemini-2.5-flash` with 400 "Malformed publisher model name".
-            payload["model"] = f"google/{model}"
-            changed = True
+        bare_model = None
+        if self.publisher_prefix and isinstance(model, str) and model:
+            # Vertex answers a bare `gemini-2.5-flash` with 400 "Malformed publisher model name" (§S8e).
+            sent = publisher_model(model)
+            if sent != model:
+                payload["model"] = sent
+                changed = True
+            elif "/" not in model:
+                bare_model = model
         google = payload.get("google")
         extra_body = payload.setdefault("extra_body", {}) if isinstance(google, dict) else None
         if isinstance(extra_body, dict):
@@ -128,7 +122,7 @@ class WireLayer:
         )
         if skipped:
             self._warn_skip()
-        exchange = ChatExchange(streamed=payload.get("stream") is True)
+        exchange = ChatExchange(streamed=payload.get("stream") is True, bare_model=bare_model)
         return (dumps(payload) if changed or restored else body), exchange
 
     def response_processor(
@@ -136,15 +130,18 @@ class WireLayer:
     ) -> BodyProcessor | None:
         """Pick how a response body must be rewritten; None to pass it through untouched."""
         if status_code >= 400:
+            model = exchange.bare_model if exchange is not None and status_code in (400, 404) else None
+            if model is not None:
+                return _Buffered(lambda body: hint_for_bare_model(unwrap_error_body(body), model))
             return _Buffered(unwrap_error_body)
         if exchange is None or not 200 <= status_code < 300:
             return None
         if exchange.streamed or content_type.startswith("text/event-stream"):
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
-        return _Observed(self._remember_completion)
+        return _Buffered(self._rewrite_completion)
 
-    def _remember_completion(self, body: bytes) -> None:
-        remember_completion(body, self.signatures)
+    def _rewrite_completion(self, body: bytes) -> bytes:
+        return rewrite_completion(body, self.signatures)
 
     def _warn_skip(self) -> None:
         if not self._warned_skip:

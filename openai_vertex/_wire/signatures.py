@@ -9,13 +9,12 @@ documents for history from another provider, and only when asked to.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from .._vertex import SKIP_SIGNATURE
-from ._json import NOT_JSON, merge_missing
+from ._json import merge_missing
 
 MAX_REMEMBERED_CALLS = 4096
 """Tool calls remembered per client. An agent makes a few calls a turn, so this spans hundreds of turns,
@@ -24,48 +23,55 @@ while a signature (a few hundred bytes to a few KB) times 4096 stays a few MB at
 
 
 class SignatureCache:
-    """A bounded LRU map from tool-call id to the `extra_content` it came with (None: seen without one)."""
+    """A bounded LRU map from tool-call id to the `extra_content` of each call with that id, by position.
+
+    An id is normally unique, and its call is found whatever its position in a rebuilt history. Older
+    Gemini used the function name as the id, and Google's Grok sample repeats one id within a message
+    (docs/vertex-wire.md §12.5): then the call's position in its message tells them apart, so a signature
+    goes back only on the call Google sent it with.
+    """
 
     def __init__(self, capacity: int = MAX_REMEMBERED_CALLS) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
+        # id -> {position in its message: extra_content, or None when the call came without one}
+        self._entries: OrderedDict[str, dict[int, dict[str, Any] | None]] = OrderedDict()
         # Sync clients are shared between threads; the lock is never held across I/O.
         self._lock = threading.Lock()
 
-    def remember(self, call_id: str, extra_content: dict[str, Any] | None) -> None:
+    def remember(self, call_id: str, extra_content: dict[str, Any] | None, position: int = 0) -> None:
         with self._lock:
-            if extra_content is not None or call_id not in self._entries:
-                self._entries[call_id] = extra_content
+            positions = self._entries.get(call_id)
+            if positions is None:
+                positions = self._entries[call_id] = {}
+            if extra_content is not None or position not in positions:
+                positions[position] = extra_content
             self._entries.move_to_end(call_id)
             if len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
 
-    def lookup(self, call_id: str) -> tuple[bool, dict[str, Any] | None]:
-        """Return whether the id was seen, and its `extra_content`."""
+    def lookup(self, call_id: str, position: int = 0) -> tuple[bool, dict[str, Any] | None]:
+        """Return whether the id was seen, and the `extra_content` of its call at `position`."""
         with self._lock:
-            if call_id not in self._entries:
+            positions = self._entries.get(call_id)
+            if positions is None:
                 return False, None
             self._entries.move_to_end(call_id)
-            return True, self._entries[call_id]
+            if len(positions) == 1:
+                return True, next(iter(positions.values()))
+            return True, positions.get(position)
 
 
-def remember_completion(body: bytes, cache: SignatureCache) -> None:
-    """Remember the tool calls of a non-streamed `chat.completion` body."""
-    if b'"tool_calls"' not in body:
-        return
-    try:
-        completion = json.loads(body)
-    except NOT_JSON:
-        return
-    choices = completion.get("choices") if isinstance(completion, dict) else None
+def remember_calls(completion: dict[str, Any], cache: SignatureCache) -> None:
+    """Remember the tool calls of a parsed, non-streamed `chat.completion`."""
+    choices = completion.get("choices")
     for choice in choices if isinstance(choices, list) else ():
         message = choice.get("message") if isinstance(choice, dict) else None
         calls = message.get("tool_calls") if isinstance(message, dict) else None
-        for call in calls if isinstance(calls, list) else ():
+        for position, call in enumerate(calls if isinstance(calls, list) else ()):
             call_id = call.get("id") if isinstance(call, dict) else None
             if isinstance(call_id, str) and call_id:
                 extra = call.get("extra_content")
-                cache.remember(call_id, extra if isinstance(extra, dict) else None)
+                cache.remember(call_id, extra if isinstance(extra, dict) else None, position)
 
 
 def restore_signatures(messages: object, cache: SignatureCache, *, skip_unknown: bool) -> tuple[bool, bool]:
@@ -86,7 +92,7 @@ def restore_signatures(messages: object, cache: SignatureCache, *, skip_unknown:
             if not isinstance(call, dict) or _has_signature(call):
                 continue
             call_id = call.get("id")
-            seen, extra = cache.lookup(call_id) if isinstance(call_id, str) else (False, None)
+            seen, extra = cache.lookup(call_id, position) if isinstance(call_id, str) else (False, None)
             if extra is not None:
                 changed |= merge_missing(call, {"extra_content": extra})
             elif position == 0 and skip_unknown and not seen and merge_missing(call, _skip_sentinel()):

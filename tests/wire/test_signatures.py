@@ -9,9 +9,9 @@ from openai_vertex._wire.signatures import (
     MAX_REMEMBERED_CALLS,
     SKIP_SIGNATURE,
     SignatureCache,
-    remember_completion,
     restore_signatures,
 )
+from openai_vertex._wire.completion import rewrite_completion
 
 from . import samples
 
@@ -54,7 +54,7 @@ def test_seeing_a_call_again_without_signature_keeps_the_signature() -> None:
 
 def test_non_streamed_reply_is_remembered() -> None:
     cache = SignatureCache()
-    remember_completion(samples.SIGNED_CALLS_COMPLETION, cache)
+    rewrite_completion(samples.SIGNED_CALLS_COMPLETION, cache)
     first, second = (c["id"] for c in samples.SIGNED_CALLS_MESSAGE["tool_calls"])
     assert cache.lookup(first) == (True, {"google": {"thought_signature": "<SIGNATURE_A>"}})
     assert cache.lookup(second) == (True, None)
