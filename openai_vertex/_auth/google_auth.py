@@ -1,28 +1,21 @@
 """Every call into google-auth, which ships no type information, kept in one typed module.
 
-Also a google-auth transport over `httpx`: google-auth needs *some* HTTP transport to fetch tokens, and
-its own ones pull in `requests` or `urllib3`; httpx is already here and lets each refresh honour a
-deadline taken from the request that needed it.
+The transport google-auth fetches tokens through is in `token_transport.py`.
 """
 
 from __future__ import annotations
 
-import atexit
 import ipaddress
 import os
 import re
-import threading
-import time
-from collections.abc import Mapping, MutableMapping
 from typing import Any, cast
 
-import httpx
 from google.auth import credentials as ga_credentials
 from google.auth import exceptions as ga_exceptions
-from google.auth import transport as ga_transport
 
 from .._errors import OpenAIVertexError, VertexConfigError
-from . import credential_files
+from . import credential_files, token_transport
+from .token_transport import Deadline
 
 Credentials = ga_credentials.Credentials
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
@@ -150,10 +143,6 @@ def auth_headers(creds: Credentials, token: str) -> dict[str, str]:
     return headers
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-"""The loopback names a token endpoint or a base URL may have over plain http (test doubles, emulators)."""
-
-
 def is_loopback(host: str) -> bool:
     """Whether `host` (as `urlsplit` gives it, without brackets) is this machine: any 127.0.0.0/8 or ::1."""
     if host.lower() == "localhost":
@@ -164,60 +153,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-_token_client: tuple[int, httpx.Client] | None = None
-_token_client_lock = threading.Lock()
-# Clients a forked child inherited: kept, never used and never closed, since closing would end the
-# parent's TLS sessions on the sockets the two processes share.
-_inherited: list[httpx.Client] = []
-
-
-def token_http_client() -> httpx.Client:
-    """One client for all token fetches of the process, made anew in a forked child.
-
-    Made once, ahead of the first refresh: building its TLS context holds the GIL for tens of
-    milliseconds, which inside a refresh would stall every event loop of the process. A child of
-    `fork()` (gunicorn --preload, Celery prefork, multiprocessing) must not use the parent's: both would
-    send grants on one kept-alive socket and read each other's answers, tokens included.
-    """
-    global _token_client
-    pid = os.getpid()
-    with _token_client_lock:
-        if _token_client is not None and _token_client[0] == pid:
-            return _token_client[1]
-        if _token_client is not None:
-            _inherited.append(_token_client[1])
-        client = _new_token_client()
-        _token_client = (pid, client)
-        return client
-
-
-def _new_token_client() -> httpx.Client:
-    # A loopback token endpoint (a test double, a local metadata emulator) is never reached through a proxy
-    # from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY: the proxy's loopback is not ours.
-    loopback: dict[str, httpx.BaseTransport | None] = {
-        f"all://[{host}]" if ":" in host else f"all://{host}": None for host in LOOPBACK_HOSTS
-    }
-    client = httpx.Client(follow_redirects=False, mounts=loopback)
-    owner = os.getpid()
-    # Hang up kept-alive connections instead of leaving them to the interpreter; a forked child runs the
-    # parent's atexit handlers too, and must not close the parent's connections.
-    atexit.register(lambda: client.close() if os.getpid() == owner else None)
-    return client
-
-
-def _after_fork_in_child() -> None:
-    global _token_client_lock
-    _token_client_lock = threading.Lock()  # a thread of the parent may have held it at the fork
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def refresh(creds: Credentials, deadline: float) -> None:
-    """Fetch a new token through google-auth, translating its failures into our error."""
+def refresh(creds: Credentials, deadline: Deadline | float) -> None:
+    """Fetch a new token through google-auth by `deadline` (a `time.monotonic()` one), translating its failures."""
+    if not isinstance(deadline, Deadline):
+        deadline = Deadline(deadline)
     try:
-        creds.refresh(_HttpxRequest(token_http_client(), deadline))
+        creds.refresh(token_transport.Request(deadline))
     except Exception as exc:  # google-auth also lets ValueError/KeyError out of malformed token responses
         secrets = credential_secrets(creds)
         error = refresh_error(creds, exc, secrets)
@@ -239,47 +180,3 @@ def refresh_error(creds: Credentials, exc: BaseException, secrets: tuple[str, ..
     elif isinstance(exc, ga_exceptions.TransportError):
         hint = " The token endpoint could not be reached or did not answer in time; the request was not sent."
     return OpenAIVertexError(f"Could not refresh Google credentials ({kind}): {detail.rstrip('.')}.{hint}")
-
-
-class _HttpxResponse(ga_transport.Response):
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-
-    @property
-    def status(self) -> int:
-        return self._response.status_code
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        return self._response.headers
-
-    @property
-    def data(self) -> bytes:
-        return self._response.content
-
-
-class _HttpxRequest(ga_transport.Request):
-    """google-auth's transport interface over httpx, with one deadline for all of a refresh's calls."""
-
-    def __init__(self, client: httpx.Client, deadline: float) -> None:
-        self._client = client
-        self._deadline = deadline
-
-    def __call__(
-        self,
-        url: str,
-        method: str = "GET",
-        body: bytes | None = None,
-        headers: MutableMapping[str, str] | None = None,
-        timeout: float | None = None,
-        **kwargs: Any,
-    ) -> _HttpxResponse:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise ga_exceptions.TransportError("token request not sent: the request's timeout has passed")
-        limit = remaining if timeout is None else min(float(timeout), remaining)
-        try:
-            response = self._client.request(method, url, content=body, headers=headers, timeout=limit)
-        except httpx.HTTPError as exc:
-            raise ga_exceptions.TransportError(f"{type(exc).__name__} while fetching a token") from exc
-        return _HttpxResponse(response)

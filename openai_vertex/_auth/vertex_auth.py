@@ -8,6 +8,7 @@ never blocks an event loop, recovery from a 401, and a shared error after a fail
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -20,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import google_auth
+from . import google_auth, token_transport
 from .._compat import FAMILIES
 from .._errors import OpenAIVertexError
 from .google_auth import Credentials
+from .token_transport import Deadline
 from .origin import check_credentials
 
 if TYPE_CHECKING:
@@ -35,6 +37,8 @@ else:
 _log = logging.getLogger("openai_vertex.auth")
 # A refresh of a request without any timeout still must end; google-auth's own default is 120 s.
 DEFAULT_REFRESH_TIMEOUT = 120.0
+# A refresh started by a request with a short timeout (a health check) still gets this long: others join it.
+MIN_REFRESH_TIMEOUT = 30.0
 # After a failed refresh, callers within this window get the same error instead of each asking the
 # token endpoint again (an outage or a revoked key would otherwise be hammered by every request).
 FAILURE_BACKOFF = 1.0
@@ -72,9 +76,9 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         # the factory in `default_headers` (`keep_headers`). The variable is read again when it changes.
         self._keep = {name.lower() for name in keep_headers}
         self._custom: tuple[str | None, tuple[str, ...]] = (None, _OPENAI_HEADERS)
-        google_auth.token_http_client()  # built now, not inside the first refresh (see its docstring)
+        token_transport.token_http_client()  # built now, not inside the first refresh (see its docstring)
         self._lock = threading.Lock()  # guards the two fields below; never held across I/O or a yield
-        self._refreshing: Future[str] | None = None
+        self._refreshing: tuple[Future[str], Deadline] | None = None
         self._failure: tuple[float, OpenAIVertexError] | None = None
         # Headers are rebuilt only when the token changes, keeping the per-request cost to a lookup;
         # one tuple, so that a thread never pairs one token with another's headers.
@@ -160,30 +164,34 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         """The refresh under way; else a new one if `needed` says so; else the current token."""
         deadline = _deadline(request)
         with self._lock:
-            future = self._refreshing
-            if future is None:
-                future = Future()
-                if not needed(self.credentials):
-                    future.set_result(google_auth.current_token(self.credentials) or "")
-                elif self._failure is not None and time.monotonic() - self._failure[0] < FAILURE_BACKOFF:
-                    future.set_exception(self._failure[1])
+            if self._refreshing is not None:
+                future, shared = self._refreshing
+                shared.extend(deadline)  # the refresh lasts as long as its most patient waiter
+                return future, deadline
+            future = Future()
+            if not needed(self.credentials):
+                future.set_result(google_auth.current_token(self.credentials) or "")
+            elif self._failure is not None and time.monotonic() - self._failure[0] < FAILURE_BACKOFF:
+                future.set_exception(self._failure[1])
+            else:
+                future.set_running_or_notify_cancel()  # waiters' cancellation must not cancel it
+                # A short-timeout caller (a health check) must not cut the refresh others will join.
+                shared = Deadline(max(deadline, time.monotonic() + MIN_REFRESH_TIMEOUT))
+                thread = threading.Thread(target=self._run_refresh, args=(future, shared),
+                                          name="openai-vertex-refresh", daemon=True)
+                try:
+                    thread.start()  # before the future is published: a failed start leaves no state
+                except RuntimeError as exc:  # "can't start new thread" under a pids limit
+                    error = OpenAIVertexError(
+                        f"Could not start a thread to refresh Google credentials ({exc}); the request was "
+                        "not sent. The process has reached its thread limit."
+                    )
+                    future.set_exception(error)
                 else:
-                    future.set_running_or_notify_cancel()  # waiters' cancellation must not cancel it
-                    thread = threading.Thread(target=self._run_refresh, args=(future, deadline),
-                                              name="openai-vertex-refresh", daemon=True)
-                    try:
-                        thread.start()  # before the future is published: a failed start leaves no state
-                    except RuntimeError as exc:  # "can't start new thread" under a pids limit
-                        error = OpenAIVertexError(
-                            f"Could not start a thread to refresh Google credentials ({exc}); the request was "
-                            "not sent. The process has reached its thread limit."
-                        )
-                        future.set_exception(error)
-                    else:
-                        self._refreshing = future
+                    self._refreshing = (future, shared)
         return future, deadline
 
-    def _run_refresh(self, future: Future[str], deadline: float) -> None:
+    def _run_refresh(self, future: Future[str], deadline: Deadline) -> None:
         started = time.monotonic()
         outcome: str | OpenAIVertexError = OpenAIVertexError("Google credentials did not refresh.")
         cached = True  # a failure of the credentials is shared for FAILURE_BACKOFF; an interruption is not
@@ -195,6 +203,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
             outcome = token
         except OpenAIVertexError as error:
             outcome = error
+            cached = not deadline.passed()  # cut by its deadline, it says nothing about the next refresh
         except BaseException as exc:  # SystemExit from a credential helper, gevent's Timeout, ...
             # Delivered to the waiters instead: raised on, it would only end this thread with a traceback.
             outcome = OpenAIVertexError(f"Refreshing Google credentials ended with {type(exc).__name__}.")
@@ -202,7 +211,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         finally:
             # Whatever ended the refresh, the next request must find no refresh under way.
             with self._lock:
-                if self._refreshing is future:
+                if self._refreshing is not None and self._refreshing[0] is future:
                     self._refreshing = None
                 failed = outcome if isinstance(outcome, OpenAIVertexError) and cached else None
                 self._failure = (time.monotonic(), failed) if failed is not None else None
@@ -252,14 +261,29 @@ async def _await(joined: _Joined) -> str:
         return _wait(joined)
     try:
         asyncio.get_running_loop()
-    except RuntimeError:  # another event loop (trio): wait in a worker thread
-        import anyio.to_thread
-
-        return await anyio.to_thread.run_sync(_wait, joined)
+    except RuntimeError:  # not asyncio: trio (the only other loop the SDK runs on, through anyio)
+        return await _await_on_trio(joined)
     try:
         await asyncio.wait_for(asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()))
     except (asyncio.TimeoutError, OpenAIVertexError):
         pass  # _wait below turns either into the right error
+    return _wait((future, time.monotonic()))
+
+
+async def _await_on_trio(joined: _Joined) -> str:
+    """Woken by the refresh thread: cancellable, and no worker thread (nor a slot of anyio's limiter) per waiter."""
+    import trio
+
+    future, deadline = joined
+    token, done = trio.lowlevel.current_trio_token(), trio.Event()
+
+    def wake(_: object) -> None:
+        with contextlib.suppress(trio.RunFinishedError):  # the waiter's run ended (cancelled) meanwhile
+            token.run_sync_soon(done.set)
+
+    future.add_done_callback(wake)
+    with trio.move_on_after(max(0.0, deadline - time.monotonic())):
+        await done.wait()
     return _wait((future, time.monotonic()))
 
 

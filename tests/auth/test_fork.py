@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from openai_vertex import VertexAuth, vertex_client
-from openai_vertex._auth import google_auth
+from openai_vertex._auth import token_transport
 from openai_vertex.testing import FakeVertex
 
 from ..doubles import ask
@@ -65,16 +65,16 @@ def test_a_child_fetches_tokens_on_its_own_connections(fake_vertex: FakeVertex) 
     client = vertex_client(base_url=fake_vertex.base_url, credentials=fake_vertex.service_account_credentials(),
                            max_retries=0)
     assert ask(client) == "echo: Say hello."  # the parent's token client now holds a kept-alive connection
-    parents = id(google_auth.token_http_client())
+    parents = id(token_transport.token_http_client())
 
     def child() -> list[Any]:
         fresh = vertex_client(base_url=fake_vertex.base_url, credentials=fake_vertex.service_account_credentials(),
                               max_retries=0)
-        return [id(google_auth.token_http_client()), ask(fresh)]
+        return [id(token_transport.token_http_client()), ask(fresh)]
 
     theirs, answer = in_child(child)
     assert theirs != parents and answer == "echo: Say hello."
-    assert id(google_auth.token_http_client()) == parents  # the parent keeps its own
+    assert id(token_transport.token_http_client()) == parents  # the parent keeps its own
     assert fake_vertex.token_requests == 2
 
 
