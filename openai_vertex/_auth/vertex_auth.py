@@ -7,8 +7,6 @@ never blocks an event loop, recovery from a 401, and a shared error after a fail
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 import threading
@@ -16,7 +14,6 @@ import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -25,6 +22,9 @@ from . import google_auth, token_transport
 from .._compat import FAMILIES
 from .._errors import OpenAIVertexError
 from .google_auth import Credentials
+from .waiting import Joined as _Joined
+from .waiting import await_refresh as _await
+from .waiting import wait_refresh as _wait
 from .token_transport import Deadline
 from .origin import check_credentials
 
@@ -236,55 +236,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-_Joined = tuple["Future[str]", float]
-
-
-def _wait(joined: _Joined) -> str:
-    future, deadline = joined
-    try:
-        return future.result(timeout=max(0.0, deadline - time.monotonic()))
-    except FutureTimeout:
-        raise OpenAIVertexError(
-            "Timed out waiting for Google credentials to refresh; the request was not sent."
-        ) from None
-    except OpenAIVertexError as error:
-        # Every waiter gets its own exception object; the cause (google-auth's error) is shared.
-        raise OpenAIVertexError(str(error)) from error.__cause__
-
-
-async def _await(joined: _Joined) -> str:
-    """Wait for a refresh without blocking the event loop, and without a thread hop on asyncio."""
-    future, deadline = joined
-    if future.done():
-        return _wait(joined)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # not asyncio: trio (the only other loop the SDK runs on, through anyio)
-        return await _await_on_trio(joined)
-    try:
-        await asyncio.wait_for(asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()))
-    except (asyncio.TimeoutError, OpenAIVertexError):
-        pass  # _wait below turns either into the right error
-    return _wait((future, time.monotonic()))
-
-
-async def _await_on_trio(joined: _Joined) -> str:
-    """Woken by the refresh thread: cancellable, and no worker thread (nor a slot of anyio's limiter) per waiter."""
-    import trio
-
-    future, deadline = joined
-    token, done = trio.lowlevel.current_trio_token(), trio.Event()
-
-    def wake(_: object) -> None:
-        with contextlib.suppress(trio.RunFinishedError):  # the waiter's run ended (cancelled) meanwhile
-            token.run_sync_soon(done.set)
-
-    future.add_done_callback(wake)
-    with trio.move_on_after(max(0.0, deadline - time.monotonic())):
-        await done.wait()
-    return _wait((future, time.monotonic()))
 
 
 def _is_invalid(creds: Credentials) -> bool:
