@@ -24,7 +24,8 @@ from ._json import NOT_JSON, dumps
 
 _FIELDS = frozenset((b"data", b"event", b"id", b"retry"))
 MAX_STRAY_BYTES = 64 * 1024
-"""Stray text kept while waiting for it to parse; error bodies are far smaller, junk is not kept forever."""
+"""Stray text (outside any SSE field) kept while waiting for it to parse, in lines and in one unfinished
+line alike; error bodies are far smaller, junk is passed on instead of kept."""
 
 
 class SSENormaliser:
@@ -38,6 +39,7 @@ class SSENormaliser:
         self._event: list[bytes] = []  # field and comment lines of the event being read
         self._stray: list[bytes] = []
         self._stray_size = 0
+        self._partial_size = 0
 
     def feed(self, chunk: bytes) -> bytes:
         out: list[bytes] = []
@@ -66,6 +68,11 @@ class SSENormaliser:
         end = chunk.rfind(b"\n")
         if end < 0:
             self._partial.append(chunk)
+            self._partial_size += len(chunk)
+            if self._partial_size > MAX_STRAY_BYTES and not self._partial_is_field():
+                # A line of no SSE field (a line-oriented non-SSE body) is not held whole: pass it on.
+                text, self._partial, self._partial_size = b"".join(self._partial), [], 0
+                return text
             return b""
         if self._partial:
             self._partial.append(chunk[:end])
@@ -73,17 +80,23 @@ class SSENormaliser:
             self._partial = []
         else:
             text = chunk[:end]
+        self._partial_size = 0
         if end + 1 < len(chunk):
             self._partial.append(chunk[end + 1 :])
+            self._partial_size = len(chunk) - end - 1
         for line in text.split(b"\n"):
             self._line(line, out)
         return b"".join(out)
+
+    def _partial_is_field(self) -> bool:
+        head = self._partial[0][:8]
+        return head.startswith((b"data:", b":")) or head.partition(b":")[0] in _FIELDS
 
     def close(self) -> bytes:
         out: list[bytes] = []
         if self._partial:
             line = b"".join(self._partial)
-            self._partial = []
+            self._partial, self._partial_size = [], 0
             self._line(line, out)
         if self._stray:
             self._flush_stray(out, final=True)
@@ -101,6 +114,8 @@ class SSENormaliser:
         else:
             self._stray.append(line)
             self._stray_size += len(line)
+            if self._stray_size >= MAX_STRAY_BYTES:  # no blank line in sight: do not hold it all
+                self._flush_stray(out, final=False)
 
     def _dispatch(self, out: list[bytes]) -> None:
         event = self._event

@@ -17,7 +17,7 @@ from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletionChunk
 
 from openai_vertex._wire.chunks import ChunkNormaliser
-from openai_vertex._wire.sse import SSENormaliser
+from openai_vertex._wire.sse import MAX_STRAY_BYTES, SSENormaliser
 
 from . import samples
 
@@ -261,3 +261,29 @@ def test_first_role_of_a_choice_is_kept_whatever_came_before() -> None:
     stream = (chunk({"tool_calls": [call]}) + chunk({"content": "x", "role": "assistant"})).encode()
     out = [json.loads(data)["choices"][0]["delta"] for _, data, _, _ in events(normalise([stream]))]
     assert out[1] == {"content": "x", "role": "assistant"}
+
+
+def test_a_line_oriented_body_without_blank_lines_is_not_held_without_bound() -> None:
+    normaliser = SSENormaliser(lambda data: data)
+    passed = []
+    line = b"2026-12-03 12:00:00 INFO a log line of a proxy that is not SSE at all\n"
+    for _ in range(20_000):  # 1.4 MB, no blank line anywhere
+        passed.append(normaliser.feed(line))
+        assert normaliser._stray_size < MAX_STRAY_BYTES + len(line)
+    passed.append(normaliser.close())
+    assert b"".join(passed).count(b"a log line") == 20_000  # every line passed on, none lost
+
+
+def test_one_endless_line_of_no_sse_field_is_not_held_without_bound() -> None:
+    normaliser = SSENormaliser(lambda data: data)
+    passed = [normaliser.feed(b"x" * 4096) for _ in range(500)]  # 2 MB, no newline
+    assert sum(len(part) for part in normaliser._partial) <= MAX_STRAY_BYTES + 4096
+    passed.append(normaliser.close())
+    assert b"".join(passed).count(b"x") == 500 * 4096
+
+
+def test_a_long_data_line_is_still_held_until_it_ends() -> None:
+    normaliser = SSENormaliser(lambda data: data)
+    payload = b'{"content": "' + b"y" * 300_000 + b'"}'
+    out = normaliser.feed(b"data: " + payload[:150_000]) + normaliser.feed(payload[150_000:] + b"\n\n")
+    assert out == b"data: " + payload + b"\n\n"
