@@ -280,7 +280,8 @@ async def test_event_loop_keeps_running_while_the_token_endpoint_is_slow(fake_ve
     assert await asyncio.gather(*(_aask(client) for _ in range(20))) == [OK] * 20
     await beat
     assert fake_vertex.token_requests == 1
-    assert len(gaps) > 20 and max(gaps) < 0.05, f"event loop stalled for {max(gaps) * 1000:.0f} ms"
+    # A blocked loop would stall for the token endpoint's whole second; 250 ms leaves room for a loaded machine.
+    assert len(gaps) > 20 and max(gaps) < 0.25, f"event loop stalled for {max(gaps) * 1000:.0f} ms"
 
 
 @sdk_family_param
