@@ -170,7 +170,8 @@ def _build(
             )
         base_url = vertex_base_url(project, location, endpoint=endpoint, api_version=api_version,
                                    universe_domain=_auth.universe_domain(credentials))
-    custom_headers = os.environ.get("OPENAI_CUSTOM_HEADERS")
+    # The headers of OPENAI_CUSTOM_HEADERS (meant for OpenAI's API) are dropped by VertexAuth on every
+    # request, copies of this client included; those you pass in `default_headers` are kept.
     auth = VertexAuth(credentials, keep_headers=tuple(openai_kwargs.get("default_headers") or ()))
     http_client = _with_auth(http_client, auth, mode)
     _auth.keep_credentials_at_home(http_client, base_url, auth, mode)
@@ -178,8 +179,6 @@ def _build(
         # Self-deployed endpoints take the served model's own name: no `google/` prefix there.
         openapi = endpoint == "openapi" and "/endpoints/" not in base_url.replace("/endpoints/openapi", "")
         install_wire_layer(http_client, publisher_prefix=openapi, skip_unknown_signatures=skip_unknown_signatures)
-    if custom_headers and hasattr(openai, "Omit"):  # older SDKs neither read it nor have Omit
-        openai_kwargs["default_headers"] = _cancelling(custom_headers, openai_kwargs.get("default_headers"))
     settings = VertexSettings(
         project=project, project_source=project_source if project else None,
         location=None if base_url_given else location, base_url=base_url, endpoint=endpoint,
@@ -194,23 +193,6 @@ def _build(
     # openai 3 types `http_client` as httpx2's; the httpx family works too (both share the interface).
     return client_class(api_key=API_KEY_PLACEHOLDER, base_url=base_url, http_client=cast(Any, http_client),
                         **openai_kwargs)
-
-
-def _cancelling(custom_headers: str, default_headers: Any) -> dict[str, Any]:
-    """`default_headers` that cancel the headers the SDK would take from OPENAI_CUSTOM_HEADERS.
-
-    That variable is meant for OpenAI's API (or a proxy in front of it); read by the SDK, it would send its
-    headers to Google too, `x-goog-user-project` (the billed project) included. Headers passed here win.
-    VertexAuth also drops them from every request, for copies of the client that read the variable again.
-    """
-    given = dict(default_headers or {})
-    return {**{name: openai.Omit() for name in _header_names(custom_headers) if name not in given}, **given}
-
-
-def _header_names(custom_headers: str | None) -> list[str]:
-    """The names in OPENAI_CUSTOM_HEADERS (`Name: value` lines)."""
-    names = (line.split(":", 1)[0].strip() for line in (custom_headers or "").split("\n"))
-    return [name for name in names if name]
 
 
 def _with_auth(http_client: HttpClient | None, auth: VertexAuth, mode: Literal["sync", "async"]) -> HttpClient:

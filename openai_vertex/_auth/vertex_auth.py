@@ -145,13 +145,17 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
             unsent = () if any(name.lower() == "authorization" for name in headers) else ("Authorization",)
             self._signed = (token, headers, unsent)
         # Item by item: `Headers.update` and `pop` of an absent name cost several times more (httpx, httpx2).
-        for name in (*self._dropped(), *unsent):
+        for name in self._dropped():
+            if name in request.headers:
+                del request.headers[name]
+        for name in unsent:
             if name in request.headers:
                 del request.headers[name]
         for name, value in headers.items():
             request.headers[name] = value
 
     def _dropped(self) -> tuple[str, ...]:
+        """OpenAI's headers; the variable is read on every request, since the SDK reads it for every copy."""
         custom = os.environ.get("OPENAI_CUSTOM_HEADERS")
         seen, names = self._custom
         if custom != seen:
