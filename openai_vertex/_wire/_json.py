@@ -10,6 +10,15 @@ from typing import Any
 NOT_JSON = (ValueError, RecursionError)
 
 
+def loads_object(body: bytes) -> dict[str, Any] | None:
+    """The JSON object in `body`, or None when it is not JSON or not an object."""
+    try:
+        value = json.loads(body)
+    except NOT_JSON:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def dumps(value: object) -> bytes:
     """Serialise `value` compactly; falls back to ASCII escapes when the text is not valid UTF-8."""
     try:

@@ -8,11 +8,10 @@ parse serves the thought-signature memory.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from ._json import NOT_JSON, dumps
+from ._json import dumps, loads_object
 from .choices import OPENAI_FINISH_REASONS, fill_usage, fix_finish_reason, join_text_parts
 from .signatures import SignatureCache, remember_calls
 
@@ -56,11 +55,8 @@ def rewrite_completion(body: bytes, cache: SignatureCache) -> bytes:
     """The body to hand the SDK (the same object when nothing changed); remembers its tool calls."""
     if not needs_parse(body):
         return body
-    try:
-        completion = json.loads(body)
-    except NOT_JSON:
-        return body
-    if not isinstance(completion, dict):
+    completion = loads_object(body)
+    if completion is None:
         return body
     changed = fix_completion(completion)
     remember_calls(completion, cache)

@@ -16,7 +16,6 @@ The transport adapters that apply it to httpx and httpx2 clients are in `transpo
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from collections.abc import Callable
@@ -24,7 +23,7 @@ from typing import Protocol
 
 from .chunks import ChunkNormaliser
 from .error_envelope import unwrap_error_body
-from ._json import NOT_JSON, dumps, merge_missing
+from ._json import dumps, loads_object, merge_missing
 from .completion import rewrite_completion
 from .models import hint_for_bare_model, publisher_model
 from .signatures import SignatureCache, restore_signatures
@@ -95,11 +94,8 @@ class WireLayer:
 
     def rewrite_chat_body(self, body: bytes) -> tuple[bytes, ChatExchange] | None:
         """Return the body to send (the same object when nothing changed), or None if it is not a JSON object."""
-        try:
-            payload = json.loads(body)
-        except NOT_JSON:
-            return None
-        if not isinstance(payload, dict):
+        payload = loads_object(body)
+        if payload is None:
             return None
         changed = False
         model = payload.get("model")
