@@ -7,7 +7,9 @@ guard), and its `base_url` is the Vertex URL to pass along as the framework's ba
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
+
+from typing_extensions import Unpack
 
 from ._client import async_vertex_client, vertex_client
 
@@ -16,46 +18,35 @@ if TYPE_CHECKING:
     from ._compat import AsyncHttpClient, SyncHttpClient
 
 
+class VertexArguments(TypedDict, total=False):
+    """The factories' own arguments besides `http_client` (see `vertex_client`)."""
+
+    project: str | None
+    location: str | None
+    credentials: Credentials | None
+    endpoint: str
+    api_version: str
+    base_url: str | None
+    wire_compat: bool
+    skip_unknown_signatures: bool
+
+
 def vertex_http_client(
-    *,
-    project: str | None = None,
-    location: str | None = None,
-    credentials: Credentials | None = None,
-    endpoint: str = "openapi",
-    api_version: str = "v1",
-    base_url: str | None = None,
-    http_client: SyncHttpClient | None = None,
-    wire_compat: bool = True,
-    skip_unknown_signatures: bool = False,
+    *, http_client: SyncHttpClient | None = None, **arguments: Unpack[VertexArguments]
 ) -> SyncHttpClient:
     """An httpx / httpx2 `Client` that signs and rewrites for Vertex; arguments as for `vertex_client`.
 
     Its `base_url` is the Vertex endpoint: give `str(client.base_url)` to the framework as its base URL,
     and any string as its API key (the Google token replaces it on every request).
     """
-    client = vertex_client(project=project, location=location, credentials=credentials, endpoint=endpoint,
-                           api_version=api_version, base_url=base_url, http_client=http_client,
-                           wire_compat=wire_compat, skip_unknown_signatures=skip_unknown_signatures)
-    return cast("SyncHttpClient", _with_base_url(client))
+    return cast("SyncHttpClient", _with_base_url(vertex_client(http_client=http_client, **arguments)))
 
 
 def async_vertex_http_client(
-    *,
-    project: str | None = None,
-    location: str | None = None,
-    credentials: Credentials | None = None,
-    endpoint: str = "openapi",
-    api_version: str = "v1",
-    base_url: str | None = None,
-    http_client: AsyncHttpClient | None = None,
-    wire_compat: bool = True,
-    skip_unknown_signatures: bool = False,
+    *, http_client: AsyncHttpClient | None = None, **arguments: Unpack[VertexArguments]
 ) -> AsyncHttpClient:
     """The `httpx.AsyncClient` / `httpx2.AsyncClient` twin of `vertex_http_client`."""
-    client = async_vertex_client(project=project, location=location, credentials=credentials, endpoint=endpoint,
-                                 api_version=api_version, base_url=base_url, http_client=http_client,
-                                 wire_compat=wire_compat, skip_unknown_signatures=skip_unknown_signatures)
-    return cast("AsyncHttpClient", _with_base_url(client))
+    return cast("AsyncHttpClient", _with_base_url(async_vertex_client(http_client=http_client, **arguments)))
 
 
 def _with_base_url(client: Any) -> Any:
