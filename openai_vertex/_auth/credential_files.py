@@ -8,7 +8,6 @@ ourselves and name the problem: never its content, which holds key material.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 # The `type` values google-auth loads (google/auth/_default.py `_VALID_TYPES`).
@@ -85,7 +84,3 @@ def fix(source: str) -> str:
         "GOOGLE_APPLICATION_CREDENTIALS to a service account key file."
     )
 
-
-def exists(path: str) -> bool:
-    """Whether anything (file or directory) is at `path`."""
-    return os.path.lexists(path)

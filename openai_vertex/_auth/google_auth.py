@@ -92,14 +92,23 @@ def default_credentials() -> tuple[Credentials, str | None]:
 
 def _adc_error(exc: Exception) -> VertexConfigError:
     """Name the file, what is wrong with it and how to fix it; without a file, say how to get credentials."""
-    path, source = adc_source()
-    explicit = source == "GOOGLE_APPLICATION_CREDENTIALS"
-    if not explicit and not credential_files.exists(path):
+    file = adc_file()
+    if file is None:
         return VertexConfigError(f"No Google credentials found: {redact(str(exc))} {_ADC_HINT}")
+    path, source = file
+    explicit = source == "GOOGLE_APPLICATION_CREDENTIALS"
     found = credential_files.problem(path)
     what = found if found is not None else f"could not be loaded ({type(exc).__name__}: {redact(str(exc))})"
     named = f"named by {source}" if explicit else source
     return VertexConfigError(f"The Google credentials file {path} ({named}) {what}. {credential_files.fix(source)}")
+
+
+def adc_file() -> tuple[str, str] | None:
+    """The ADC file in play and what names it: the variable's, else gcloud's if it is there; else None."""
+    path, source = adc_source()
+    if source == "GOOGLE_APPLICATION_CREDENTIALS" or os.path.lexists(path):
+        return path, source
+    return None
 
 
 def adc_source() -> tuple[str, str]:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 
 from .._errors import VertexConfigError
-from .google_auth import Credentials, adc_source
+from .google_auth import Credentials, adc_file
 
 _KINDS = {
     "google.oauth2.service_account.Credentials": "service account key",
@@ -28,10 +28,10 @@ def credentials_kind(creds: Credentials) -> str:
 
 def adc_origin() -> str:
     """Where Application Default Credentials were read from: a file and what named it, else the environment."""
-    path, source = adc_source()
-    if source != "GOOGLE_APPLICATION_CREDENTIALS" and not os.path.exists(path):
+    file = adc_file()
+    if file is None:
         return "the environment (metadata server or workload identity)"
-    return f"{source} ({path})"
+    return f"{file[1]} ({file[0]})"
 
 
 def check_credentials(value: object) -> None:
