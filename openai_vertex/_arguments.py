@@ -34,14 +34,25 @@ class OpenAIOptions(TypedDict, total=False):
     webhook_secret: str | None
 
 
+def _keywords(client_class: type[Any]) -> frozenset[str]:
+    """The SDK client's keyword arguments, read from its signature once per class (not per client)."""
+    found = _KEYWORDS.get(client_class)
+    if found is None:
+        found = _KEYWORDS[client_class] = frozenset(inspect.signature(client_class).parameters)
+    return found
+
+
+_KEYWORDS: dict[type[Any], frozenset[str]] = {}
+
+
 def check(factory: str, client_class: type[Any], openai_kwargs: Mapping[str, Any], named: Mapping[str, Any]) -> None:
     """Refuse unknown or misspelt keywords and arguments of the wrong type, before any I/O."""
-    accepted = set(inspect.signature(client_class).parameters)
+    accepted = _keywords(client_class)
     for name in openai_kwargs:
         if name in _REFUSED:
             raise VertexConfigError(f"{name}= is not used by Vertex AI, which takes Google credentials; remove it.")
         if name not in accepted:
-            close = difflib.get_close_matches(name, [*OWN, *sorted(accepted - set(_REFUSED))], n=1)
+            close = difflib.get_close_matches(name, [*OWN, *sorted(accepted.difference(_REFUSED))], n=1)
             hint = f" Did you mean {close[0]}=?" if close else ""
             raise VertexConfigError(f"{factory}() got an unexpected keyword argument {name}=.{hint}")
     for name in ("project", "location", "endpoint", "api_version", "base_url"):
