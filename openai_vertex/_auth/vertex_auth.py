@@ -27,6 +27,7 @@ from .waiting import await_refresh as _await
 from .waiting import wait_refresh as _wait
 from .token_transport import Deadline
 from .origin import check_credentials
+from .sdk_headers import SDKHeaders
 
 if TYPE_CHECKING:
     _Bases: tuple[type, ...] = (httpx.Auth,)
@@ -47,8 +48,6 @@ FAILURE_BACKOFF = 1.0
 # than google-auth's REFRESH_THRESHOLD (3 min 45 s) is left, so a verdict this young can never hide an
 # expired token; at worst the background refresh of a stale one starts this much later.
 FRESH_VERDICT_REUSE = 1.0
-# The SDK sends these from OPENAI_ORG_ID / OPENAI_PROJECT_ID; they mean nothing to Google.
-_OPENAI_HEADERS = ("OpenAI-Organization", "OpenAI-Project")
 _RECOVERY = "Vertex refused the access token (401); refreshing it once, unless another request already did, and resending."
 
 Request = Any  # httpx.Request or httpx2.Request: the flows only touch what both share
@@ -73,9 +72,8 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         self.credentials = google_auth.with_cloud_platform_scope(credentials)
         # Sent by the SDK but meant for OpenAI's API (OPENAI_ORG_ID, OPENAI_CUSTOM_HEADERS): dropped from every
         # request, whichever way they came back in (`with_options`, `copy()`), except names the user gave
-        # the factory in `default_headers` (`keep_headers`). The variable is read again when it changes.
-        self._keep = {name.lower() for name in keep_headers}
-        self._custom: tuple[str | None, tuple[str, ...]] = (None, _OPENAI_HEADERS)
+        # the factory in `default_headers` (`keep_headers`).
+        self._sdk_headers = SDKHeaders(keep_headers)
         token_transport.token_http_client()  # built now, not inside the first refresh (see its docstring)
         self._lock = threading.Lock()  # guards the two fields below; never held across I/O or a yield
         self._refreshing: tuple[Future[str], Deadline] | None = None
@@ -145,24 +143,12 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
             unsent = () if any(name.lower() == "authorization" for name in headers) else ("Authorization",)
             self._signed = (token, headers, unsent)
         # Item by item: `Headers.update` and `pop` of an absent name cost several times more (httpx, httpx2).
-        for name in self._dropped():
-            if name in request.headers:
-                del request.headers[name]
+        self._sdk_headers.drop(request.headers)
         for name in unsent:
             if name in request.headers:
                 del request.headers[name]
         for name, value in headers.items():
             request.headers[name] = value
-
-    def _dropped(self) -> tuple[str, ...]:
-        """OpenAI's headers; the variable is read on every request, since the SDK reads it for every copy."""
-        custom = os.environ.get("OPENAI_CUSTOM_HEADERS")
-        seen, names = self._custom
-        if custom != seen:
-            lines = (line.split(":", 1)[0].strip() for line in (custom or "").split("\n"))
-            names = (*_OPENAI_HEADERS, *(name for name in lines if name and name.lower() not in self._keep))
-            self._custom = (custom, names)
-        return names
 
     def _join_refresh(self, request: Request, needed: Callable[[Credentials], bool]) -> _Joined:
         """The refresh under way; else a new one if `needed` says so; else the current token."""
