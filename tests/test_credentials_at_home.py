@@ -80,6 +80,18 @@ def test_openai_custom_headers_do_not_come_back_through_copies(monkeypatch: pyte
     assert sent[0].headers["x-kept"] == "mine"  # what the user passed to the factory wins
 
 
+def test_headers_the_variable_named_before_it_changed_are_still_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client built under the old value keeps sending the old names; the copy sends the new ones.
+    monkeypatch.setenv("OPENAI_CUSTOM_HEADERS", "X-First: s3cret")
+    sent: list[Any] = []
+    client = recording_client(sent, base_url=HOME, credentials=FakeCredentials())
+    monkeypatch.setenv("OPENAI_CUSTOM_HEADERS", "X-Second: s3cret")
+    for each in (client.copy(), client):
+        each.chat.completions.create(model="gemini-2.5-flash", messages=MESSAGES)
+    assert len(sent) == 2
+    assert not [request for request in sent if "x-first" in request.headers or "x-second" in request.headers]
+
+
 def test_cassettes_filter_every_credential_header() -> None:
     filtered = {name.lower() for name in vertex_vcr_config([])["filter_headers"]}
     assert {"authorization", "proxy-authorization", "x-goog-api-key", "x-goog-user-project", "cookie"} <= filtered

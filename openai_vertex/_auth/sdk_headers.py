@@ -40,23 +40,31 @@ class SDKHeaders:
         self._keep = frozenset(name.lower() for name in keep)
         # (raw value of the variable, names to drop, the same lower-cased as httpx stores them): one tuple,
         # so that a thread never pairs one value of the variable with another's names.
+        # Read now, when the factory's SDK client reads it too.
         self._seen: tuple[object, tuple[str, ...], frozenset[bytes]] = (None, *_names(OPENAI_HEADERS))
+        self._names()
 
     def drop(self, headers: Any) -> None:
-        seen, names, lowered = self._seen
-        raw = _read_variable()
-        if raw is not seen:
-            custom = os.environ.get(_VARIABLE) or ""
-            lines = (line.split(":", 1)[0].strip() for line in custom.split("\n"))
-            extra = (name for name in lines if name and name.lower() not in self._keep)
-            names, lowered = _names((*OPENAI_HEADERS, *extra))
-            self._seen = (raw, names, lowered)
+        names, lowered = self._names()
         listed = getattr(headers, "_list", None)
         if isinstance(listed, list) and lowered.isdisjoint(map(_lower_name, listed)):
             return  # the common case: none of them is there
         for name in names:
             if name in headers:
                 del headers[name]
+
+    def _names(self) -> tuple[tuple[str, ...], frozenset[bytes]]:
+        seen, names, lowered = self._seen
+        raw = _read_variable()
+        if raw is not seen:
+            custom = os.environ.get(_VARIABLE) or ""
+            lines = (line.split(":", 1)[0].strip() for line in custom.split("\n"))
+            # Names only ever join: clients built before the variable changed still send the old ones. (A
+            # copy made after a change and changed again before any request is the one gap left.)
+            extra = (name for name in lines if name and name.lower() not in self._keep and name not in names)
+            names, lowered = _names((*names, *dict.fromkeys(extra)))
+            self._seen = (raw, names, lowered)
+        return names, lowered
 
 
 def _names(names: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[bytes]]:
