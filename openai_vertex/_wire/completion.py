@@ -1,66 +1,60 @@
 """Whole (non-streamed) chat completions from Vertex, given the fields and values the openai SDK expects.
 
 A blocked, empty or malformed answer comes back with fields the proto layer dropped, `stop` beside tool
-calls, Google's own finish reasons, or `content` as a list of text parts (docs/vertex-wire.md §12). A cheap
-look at the bytes decides whether the body needs any of it; only then is it parsed, once, and the same
-parse serves the thought-signature memory.
+calls, Google's own finish reasons, or `content` as a list of text parts (docs/vertex-wire.md §12).
+
+The fixes are applied to what the SDK parses, not to the bytes: the SDK reads every non-streamed answer
+with `response.json()`, and the transport (`transports.py`) makes that call apply `fix_parsed`. So the
+body is parsed once, by the SDK, as without the layer; it is never scanned, rebuilt or serialised again,
+whatever its size, and the same parse serves the thought-signature memory.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ._json import dumps, loads_object
 from .choices import OPENAI_FINISH_REASONS, fill_usage, fix_finish_reason, join_text_parts
 from .signatures import SignatureCache, remember_calls
 
-# The keys that may need a fix, found in one pass. In the bytes of a JSON body a `"` that opens a key
-# cannot be inside a string (there it is escaped), so text that quotes these keys does not match.
-_MARKS = re.compile(
-    rb'"(finish_reason|message|usage|prompt_tokens|completion_tokens|total_tokens)"\s*:'
-    rb'|"(?:tool_calls|content)"\s*:\s*\['
-)
-_STANDARD_FINISH = re.compile(rb'\s*(?:null|"(?:' + b"|".join(sorted(r.encode() for r in OPENAI_FINISH_REASONS)) + rb')")')
-_ALL_COUNTS = frozenset((b"prompt_tokens", b"completion_tokens", b"total_tokens"))
+
+def fix_parsed(completion: object, cache: SignatureCache) -> None:
+    """Fix a parsed `chat.completion` in place for the SDK, and remember its tool calls."""
+    if not isinstance(completion, dict):
+        return
+    verdict = _verdict(completion)
+    if verdict is not _FINE:
+        if verdict is _FIX:
+            fix_completion(completion)
+        remember_calls(completion, cache)
 
 
-def needs_parse(body: bytes) -> bool:
-    """Whether a completion body may hold something to fix or to remember; False for a plain text answer.
-
-    One regular-expression pass over the bytes; a false positive costs a parse, never a wrong answer.
-    """
-    finishes = messages = 0
-    usage = False
-    counts: set[bytes] = set()
-    for mark in _MARKS.finditer(body):
-        key = mark.group(1)
-        if key is None:  # tool calls (to remember, or a `stop` beside them) or `content` as a list
-            return True
-        if key == b"finish_reason":
-            finishes += 1
-            if not _STANDARD_FINISH.match(body, mark.end()):
-                return True
-        elif key == b"message":
-            messages += 1
-        elif key == b"usage":
-            usage = True
-        else:
-            counts.add(key)
-    # No message: no choices, or a choice without one; usage that lacks a count.
-    return messages == 0 or messages < finishes or (usage and counts != _ALL_COUNTS)
+_FINE, _CALLS, _FIX = "fine", "calls", "fix"
 
 
-def rewrite_completion(body: bytes, cache: SignatureCache) -> bytes:
-    """The body to hand the SDK (the same object when nothing changed); remembers its tool calls."""
-    if not needs_parse(body):
-        return body
-    completion = loads_object(body)
-    if completion is None:
-        return body
-    changed = fix_completion(completion)
-    remember_calls(completion, cache)
-    return dumps(completion) if changed else body
+def _verdict(completion: dict[str, Any]) -> str:
+    """`_FINE` for an answer that is the SDK's shape already (most are), `_CALLS` for one that is and has
+    tool calls to remember, `_FIX` when `fix_completion` may change it. One walk, no call per field."""
+    choices = completion.get("choices")
+    if type(choices) is not list:
+        return _FIX
+    verdict = _FINE
+    for choice in choices:
+        message = choice.get("message") if type(choice) is dict else None
+        if type(message) is not dict or type(message.get("content")) is list:
+            return _FIX
+        reason = choice.get("finish_reason")
+        if type(reason) is str and reason not in OPENAI_FINISH_REASONS:
+            return _FIX
+        if message.get("tool_calls"):
+            if reason == "stop":
+                return _FIX
+            verdict = _CALLS
+    usage = completion.get("usage")
+    if type(usage) is dict and not (type(usage.get("prompt_tokens")) is int
+                                    and type(usage.get("completion_tokens")) is int
+                                    and type(usage.get("total_tokens")) is int):
+        return _FIX
+    return verdict
 
 
 def fix_completion(completion: dict[str, Any]) -> bool:

@@ -8,8 +8,11 @@ and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` 
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
   thought signatures the history lost are put back (`signatures.py`);
 - responses: list-wrapped Google errors are unwrapped (`error_envelope.py`); chat-completion streams are
-  normalised (`sse.py`, `chunks.py`) and non-streamed answers fixed where they break the SDK
-  (`completion.py`, `choices.py`); tool calls seen in replies are remembered for the next turn.
+  normalised (`sse.py`, `chunks.py`) and non-streamed answers fixed where they break the SDK, as the SDK
+  parses them (`completion.py`, `choices.py`); tool calls seen in replies are remembered for the next turn.
+
+Most exchanges need none of it, and the layer costs what it does for those: one look at a request's bytes
+(`request_look.py`) lets it go out untouched, and a whole answer is never read by the layer at all.
 
 The transport adapters that apply it to httpx and httpx2 clients are in `transports.py`.
 """
@@ -19,13 +22,14 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Callable
-from typing import Protocol
+from typing import Literal, Protocol
 
 from .chunks import ChunkNormaliser
 from .error_envelope import unwrap_error_body
 from ._json import dumps, loads_object, merge_missing
-from .completion import rewrite_completion
+from .completion import fix_parsed
 from .models import hint_for_bare_model, publisher_model
+from .request_look import look
 from .signatures import SignatureCache, restore_signatures
 from .sse import SSENormaliser
 
@@ -52,8 +56,7 @@ class BodyProcessor(Protocol):
 
 
 class _Buffered:
-    """Holds the whole body and rewrites it at the end: error bodies, and non-streamed answers, which the
-    SDK reads whole before it parses them anyway."""
+    """Holds the whole body and rewrites it at the end: error bodies, which the SDK reads whole, as text."""
 
     def __init__(self, rewrite: Callable[[bytes], bytes]) -> None:
         self._rewrite = rewrite
@@ -94,6 +97,14 @@ class WireLayer:
 
     def rewrite_chat_body(self, body: bytes) -> tuple[bytes, ChatExchange] | None:
         """Return the body to send (the same object when nothing changed), or None if it is not a JSON object."""
+        quick = look(body, self.signatures, publisher_prefix=self.publisher_prefix,
+                     skip_unknown=self.skip_unknown_signatures)
+        if quick is not None:
+            return body, ChatExchange(streamed=quick[0], bare_model=quick[1])
+        return self.full_rewrite(body)
+
+    def full_rewrite(self, body: bytes) -> tuple[bytes, ChatExchange] | None:
+        """`rewrite_chat_body` without the look: parse the body, once, and serialise it only if it changed."""
         payload = loads_object(body)
         if payload is None:
             return None
@@ -123,8 +134,9 @@ class WireLayer:
 
     def response_processor(
         self, exchange: ChatExchange | None, status_code: int, content_type: str
-    ) -> BodyProcessor | None:
-        """Pick how a response body must be rewritten; None to pass it through untouched."""
+    ) -> BodyProcessor | Literal["parsed"] | None:
+        """Pick how a response body must be rewritten: its bytes as they stream (errors, SSE), `"parsed"` for
+        a whole answer (`fix_parsed` on what the SDK parses), None to pass it through untouched."""
         if status_code >= 400:
             model = exchange.bare_model if exchange is not None and status_code in (400, 404) else None
             if model is not None:
@@ -132,12 +144,13 @@ class WireLayer:
             return _Buffered(unwrap_error_body)
         if exchange is None or not 200 <= status_code < 300:
             return None
-        if exchange.streamed or content_type.startswith("text/event-stream"):
+        if content_type.startswith("text/event-stream") or (exchange.streamed and "json" not in content_type):
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
-        return _Buffered(self._rewrite_completion)
+        return "parsed"
 
-    def _rewrite_completion(self, body: bytes) -> bytes:
-        return rewrite_completion(body, self.signatures)
+    def fix_parsed(self, completion: object) -> None:
+        """Fix a whole chat completion as the SDK parsed it, in place, and remember its tool calls."""
+        fix_parsed(completion, self.signatures)
 
     def _warn_skip(self) -> None:
         if not self._warned_skip:

@@ -49,6 +49,9 @@ class SignatureCache:
             if len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def lookup(self, call_id: str, position: int = 0) -> tuple[bool, dict[str, Any] | None]:
         """Return whether the id was seen, and the `extra_content` of its call at `position`."""
         with self._lock:
@@ -89,7 +92,7 @@ def restore_signatures(messages: object, cache: SignatureCache, *, skip_unknown:
         if not isinstance(calls, list):
             continue
         for position, call in enumerate(calls):
-            if not isinstance(call, dict) or _has_signature(call):
+            if not isinstance(call, dict) or has_signature(call):
                 continue
             call_id = call.get("id")
             seen, extra = cache.lookup(call_id, position) if isinstance(call_id, str) else (False, None)
@@ -104,7 +107,7 @@ def _skip_sentinel() -> dict[str, Any]:
     return {"extra_content": {"google": {"thought_signature": SKIP_SIGNATURE}}}
 
 
-def _has_signature(call: dict[str, Any]) -> bool:
+def has_signature(call: dict[str, Any]) -> bool:
     extra = call.get("extra_content")
     google = extra.get("google") if isinstance(extra, dict) else None
     return isinstance(google, dict) and bool(google.get("thought_signature"))

@@ -105,8 +105,35 @@ def _prepare(layer: WireLayer, request: Any) -> tuple[Any, ChatExchange | None]:
     return request, exchange
 
 
-def _processor(layer: WireLayer, exchange: ChatExchange | None, response: Any) -> BodyProcessor | None:
-    return layer.response_processor(exchange, response.status_code, response.headers.get("content-type", ""))
+def _respond(layer: WireLayer, exchange: ChatExchange | None, response: Any, body: type) -> Any:
+    """The response to hand the client: the transport's own, or one whose body the layer rewrites."""
+    if exchange is None and response.status_code < 400:
+        return response
+    processor = layer.response_processor(exchange, response.status_code, response.headers.get("content-type", ""))
+    if processor is None:
+        return response
+    if processor == "parsed":
+        # The same response, bytes untouched; only what `json()` returns is fixed (completion.py).
+        response.__class__ = _subclass(_FixedJSON, cast(type, type(response)))
+        response._vertex_wire_layer = layer
+        return response
+    return _rebuild(response, body(response, processor))
+
+
+class _FixedJSON:
+    """A response whose `json()` hands the SDK the answer with the layer's fixes applied.
+
+    The SDK parses every non-streamed answer with `response.json()`: fixing that parse, instead of the bytes
+    before it, keeps the layer's cost off the body's size (no scan, no second parse, no rebuilt response).
+    `content` and `text` stay exactly what Vertex sent.
+    """
+
+    _vertex_wire_layer: WireLayer
+
+    def json(self, **kwargs: Any) -> Any:
+        value = super().json(**kwargs)  # type: ignore[misc]
+        self._vertex_wire_layer.fix_parsed(value)
+        return value
 
 
 def _rebuild(response: Any, stream: object) -> Any:
@@ -168,9 +195,7 @@ class _SyncWire:
 
     def handle_request(self, request: Any) -> Any:
         request, exchange = _prepare(self.layer, request)
-        response = self.transport.handle_request(request)
-        processor = _processor(self.layer, exchange, response)
-        return response if processor is None else _rebuild(response, self._body(response, processor))
+        return _respond(self.layer, exchange, self.transport.handle_request(request), self._body)
 
     def close(self) -> None:
         self.transport.close()
@@ -196,9 +221,7 @@ class _AsyncWire:
 
     async def handle_async_request(self, request: Any) -> Any:
         request, exchange = _prepare(self.layer, request)
-        response = await self.transport.handle_async_request(request)
-        processor = _processor(self.layer, exchange, response)
-        return response if processor is None else _rebuild(response, self._body(response, processor))
+        return _respond(self.layer, exchange, await self.transport.handle_async_request(request), self._body)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

@@ -1,18 +1,66 @@
-"""The cheap look that keeps an answer with nothing to fix off the parse (docs/vertex-wire.md §12)."""
+"""Whole answers: fixed as the SDK parses them, their bytes and their response untouched (docs/vertex-wire.md §12)."""
 
 from __future__ import annotations
 
-from openai_vertex._wire.completion import needs_parse
+import json
+from typing import Any
+
+from openai_vertex._wire.signatures import SignatureCache
+from openai_vertex._wire.completion import fix_parsed
 
 from . import samples
-from .clients import ANSWER
+from .clients import ANSWER, Kind, create
 
 
-def test_only_answers_with_something_to_fix_are_parsed() -> None:
-    assert not needs_parse(ANSWER)  # §S1 as it arrives: one pass over the bytes, no parse
-    text_about_keys = ANSWER.replace(b"outstanding", b'\\"finish_reason\\": \\"safety\\", \\"content\\": [')
-    assert not needs_parse(text_about_keys)  # quoted inside the text, not keys of the body
+def _sent(kind: Kind, body: bytes) -> tuple[Any, list[Any]]:
+    """An HTTP client with the layer over a transport answering `body`, and the responses it gave."""
+    given: list[Any] = []
+
+    def handler(request: Any) -> Any:
+        response = kind.response(200, body, "application/json; charset=UTF-8")
+        given.append(response)
+        return response
+
+    return kind.http_client(handler), given
+
+
+async def _post(kind: Kind, http_client: Any) -> Any:
+    url = "https://aiplatform.googleapis.com/v1/projects/p/locations/global/endpoints/openapi/chat/completions"
+    call = http_client.post(url, json={"model": "google/gemini-2.5-flash", "messages": []})
+    return await call if kind.is_async else call
+
+
+async def test_an_answer_leaves_as_the_transports_own_response_with_its_bytes(kind: Kind) -> None:
+    # §S12.2 shape: `stop` beside a tool call, which the SDK must see as `tool_calls`.
+    http_client, given = _sent(kind, samples.STOP_WITH_CALLS_ANSWER)
+    response = await _post(kind, http_client)
+    assert response is given[0]  # not a rebuilt response: nothing was copied
+    assert response.content == samples.STOP_WITH_CALLS_ANSWER  # what Vertex sent, byte for byte
+    assert json.loads(response.content)["choices"][0]["finish_reason"] == "stop"
+    assert response.json()["choices"][0]["finish_reason"] == "tool_calls"  # what the SDK parses
+
+
+async def test_the_sdk_gets_the_fixed_answer_and_the_signature_is_remembered(kind: Kind) -> None:
+    http_client, _ = _sent(kind, samples.SIGNED_CALLS_COMPLETION)
+    import openai
+
+    sdk = (openai.AsyncOpenAI if kind.is_async else openai.OpenAI)(
+        api_key="unused", base_url="https://aiplatform.googleapis.com/v1/projects/p/locations/global/endpoints/openapi",
+        http_client=http_client, max_retries=0)
+    completion = await create(sdk)
+    assert completion.choices[0].finish_reason == "tool_calls"
+    layer = http_client._transport.layer
+    first = completion.choices[0].message.tool_calls[0].id
+    assert layer.signatures.lookup(first) == (True, {"google": {"thought_signature": "<SIGNATURE_A>"}})
+
+
+def test_fix_parsed_fixes_in_place_what_the_bytes_rewrite_used_to() -> None:
     for body in (samples.MALFORMED_CALL_ANSWER, samples.BLOCKED_PROMPT_ANSWER, samples.STOP_WITH_CALLS_ANSWER,
                  samples.finished_with("safety"), samples.TEXT_PARTS_ANSWER,
                  ANSWER.replace(b'"total_tokens"', b'"other_tokens"')):
-        assert needs_parse(body)
+        parsed = json.loads(body)
+        fix_parsed(parsed, SignatureCache())
+        assert parsed != json.loads(body), body
+    plain = json.loads(ANSWER)
+    fix_parsed(plain, SignatureCache())
+    assert plain == json.loads(ANSWER)  # §S1 as it arrives: nothing to fix

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import copy
 from typing import Any
 
@@ -11,7 +13,7 @@ from openai_vertex._wire.signatures import (
     SignatureCache,
     restore_signatures,
 )
-from openai_vertex._wire.completion import rewrite_completion
+from openai_vertex._wire.completion import fix_parsed
 
 from . import samples
 
@@ -54,7 +56,7 @@ def test_seeing_a_call_again_without_signature_keeps_the_signature() -> None:
 
 def test_non_streamed_reply_is_remembered() -> None:
     cache = SignatureCache()
-    rewrite_completion(samples.SIGNED_CALLS_COMPLETION, cache)
+    fix_parsed(json.loads(samples.SIGNED_CALLS_COMPLETION), cache)
     first, second = (c["id"] for c in samples.SIGNED_CALLS_MESSAGE["tool_calls"])
     assert cache.lookup(first) == (True, {"google": {"thought_signature": "<SIGNATURE_A>"}})
     assert cache.lookup(second) == (True, None)
