@@ -30,6 +30,7 @@ from ._json import dumps, loads_object, merge_missing
 from .completion import fix_parsed
 from .models import hint_for_bare_model, publisher_model
 from .request_look import look
+from .splice import Spans
 from .signatures import SignatureCache, restore_signatures
 from .sse import SSENormaliser
 
@@ -124,12 +125,14 @@ class WireLayer:
         if isinstance(extra_body, dict):
             merge_missing(extra_body, {"google": payload.pop("google")})
             changed = True
-        restored, skipped = restore_signatures(
-            payload.get("messages"), self.signatures, skip_unknown=self.skip_unknown_signatures
-        )
+        messages = payload.get("messages")
+        spans = None if changed else Spans(body, messages)  # read before the restore changes the calls
+        restored, skipped = restore_signatures(messages, self.signatures, skip_unknown=self.skip_unknown_signatures)
         if skipped:
             self._warn_skip()
         exchange = ChatExchange(streamed=payload.get("stream") is True, bare_model=bare_model)
+        if restored and spans is not None and spans.usable:
+            return spans.spliced(), exchange  # only the calls' bytes change (splice.py)
         return (dumps(payload) if changed or restored else body), exchange
 
     def response_processor(

@@ -23,7 +23,7 @@ from .signatures import SignatureCache, has_signature
 
 _KEYS = re.compile(rb'"(model|google|tool_calls|stream)"\s*:\s*')
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_ESCAPED_ASCII = re.compile(rb"\\u00[2-7][0-9a-fA-F]")
+ESCAPED_ASCII = re.compile(rb"\\u00[2-7][0-9a-fA-F]")
 # Where a `google` object belongs: Google's fields of a tool call or message, and the request's own.
 _GOOGLE_HOLDER = re.compile(rb'"(?:extra_content|extra_body)"\s*:\s*\{\s*\Z')
 _DECODER = json.JSONDecoder()
@@ -40,7 +40,7 @@ _FINE, _BARE, _REWRITE = 0, 1, 2
 
 def look(body: bytes, cache: SignatureCache, *, publisher_prefix: bool, skip_unknown: bool) -> Look | None:
     """A `Look` when the body can go out as it is; None when it must take the full path."""
-    if body[:1] != b"{" or (b"\\" in body and _ESCAPED_ASCII.search(body)):
+    if body[:1] != b"{" or (b"\\" in body and ESCAPED_ASCII.search(body)):
         return None  # not an object as a serialiser writes one, or ASCII spelt as escapes
     streamed = False
     models: list[bytes] = []
@@ -71,8 +71,8 @@ def look(body: bytes, cache: SignatureCache, *, publisher_prefix: bool, skip_unk
                 bare = model[1:-1].decode()
     if arrays and (skip_unknown or len(cache)):
         for start in arrays:
-            calls = _array_at(body, start)
-            if calls is None or _would_restore(calls, cache, skip_unknown):
+            found = array_at(body, start)
+            if found is None or _would_restore(found[0], cache, skip_unknown):
                 return None
     return streamed, bare
 
@@ -90,16 +90,23 @@ def _verdict(quoted: bytes) -> int:
     return verdict
 
 
-def _array_at(body: bytes, start: int) -> list[Any] | None:
-    """The JSON array that starts at byte `start`, decoded from a window first, then from the rest."""
+def array_at(body: bytes, start: int) -> tuple[list[Any], int] | None:
+    """The JSON array that starts at byte `start`, and the byte where it ends; None if there is none.
+
+    Decoded from a window first, then from the rest of the body. Bytes that are not UTF-8 decode to
+    stand-ins of the same length (`surrogateescape`), so a character offset maps back to its byte.
+    """
     for end in (start + _WINDOW, len(body)):
+        text = body[start:end].decode("utf-8", "surrogateescape")
         try:
-            value, _ = _DECODER.raw_decode(body[start:end].decode("utf-8", "ignore"))
+            value, stop = _DECODER.raw_decode(text)
         except ValueError:
             if end >= len(body):
                 return None
             continue
-        return value if isinstance(value, list) else None
+        if not isinstance(value, list):
+            return None
+        return value, start + len(text[:stop].encode("utf-8", "surrogateescape"))
     return None
 
 

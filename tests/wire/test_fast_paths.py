@@ -9,12 +9,14 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openai_vertex._wire.completion import _FIX, _verdict, fix_completion
+from openai_vertex._wire import layer as layer_module
 from openai_vertex._wire.layer import WireLayer
 from openai_vertex._wire.request_look import look
 from openai_vertex._wire.signatures import SignatureCache
@@ -153,3 +155,40 @@ def test_an_answer_the_verdict_calls_fine_is_one_the_fixes_leave_alone(completio
     fixed = copy.deepcopy(completion)
     assert fix_completion(fixed) is False
     assert fixed == completion
+
+
+class _Unusable:
+    """`Spans` that never splice: the body is serialised whole, the reference the splice must agree with."""
+
+    usable = False
+
+    def __init__(self, body: bytes, messages: object) -> None:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@pytest.mark.filterwarnings("ignore:openai_vertex sent Google's")
+@given(REQUESTS, st.booleans(), st.booleans(), st.booleans())
+def test_a_spliced_body_says_what_the_whole_serialised_one_says(
+    payload: dict[str, Any], spaced: bool, ascii_only: bool, skip: bool
+) -> None:
+    body = _serialised(payload, spaced, ascii_only)
+    result = WireLayer(skip_unknown_signatures=skip, signatures=_cache()).full_rewrite(body)
+    with mock.patch.object(layer_module, "Spans", _Unusable):
+        reference = WireLayer(skip_unknown_signatures=skip, signatures=_cache()).full_rewrite(body)
+    assert result is not None and reference is not None
+    assert json.loads(result[0]) == json.loads(reference[0])
+    assert (result[0] is body) == (reference[0] is body)
+
+
+def test_a_restored_signature_changes_only_the_bytes_of_its_calls() -> None:
+    history = [{"role": "user", "content": "Weather in Paris? " * 50},
+               {"role": "assistant", "content": None,
+                "tool_calls": [{"id": "call-1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+               {"role": "tool", "tool_call_id": "call-1", "content": "sunny"}]
+    body = json.dumps({"model": "google/gemini-3-pro-preview", "messages": history}, indent=1).encode()
+    sent, _ = WireLayer(signatures=_cache()).full_rewrite(body) or (b"", None)
+    start = body.index(b'"tool_calls"')
+    assert sent[:start] == body[:start]  # the history before the calls, its spacing included, as it was
+    assert sent.endswith(body[body.rindex(b"]\n  },") + 1 :])  # and the turns after them
+    assert json.loads(sent)["messages"][1]["tool_calls"][0]["extra_content"] == SIGNED  # §6
