@@ -85,7 +85,7 @@ CASES: dict[str, tuple[bytes, Any]] = {
 }
 
 
-def http_client(answer: bytes) -> Any:
+def answering(answer: bytes) -> Any:
     """A client whose first answer is a signed tool call (the turn before, in every case), then `answer`."""
     headers = {"content-type": "application/json; charset=UTF-8"}
     answers = [completion(None, True)]
@@ -96,7 +96,8 @@ def http_client(answer: bytes) -> Any:
     return FAMILY.Client(transport=FAMILY.MockTransport(handle))
 
 
-def variants(answer: bytes) -> dict[str, openai.OpenAI]:
+def variants(answer: Any, http_client: Callable[[Any], Any] = answering) -> dict[str, openai.OpenAI]:
+    """Every variant, each on its own HTTP client, `http_client(answer)`."""
     creds = FreshCredentials()
     creds.refresh(None)
     made = {

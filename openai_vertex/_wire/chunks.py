@@ -34,143 +34,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
-from .._tool_calls import ToolCallGroups, wire_index
-from ._json import NOT_JSON, dumps, merge_missing
+from ._json import NOT_JSON, dumps
 from .choices import fill_usage, fix_finish_reason, join_text_parts
-
-Remember = Callable[[str, "dict[str, Any] | None", int], None]
-"""Called with a tool call's id, its `extra_content` (None when it came without one) and its position."""
-
-
-class _Call:
-    __slots__ = ("arguments", "extra", "id", "index", "name")
-
-    def __init__(self, index: int, call_id: str | None) -> None:
-        self.index = index
-        self.id = call_id
-        self.name: object = None
-        self.extra: object = None
-        self.arguments: list[str] = []
-
-    def complete(self) -> bool:
-        """Whether the arguments received so far are a whole JSON object (the call is done)."""
-        try:
-            return isinstance(json.loads("".join(self.arguments)), dict)
-        except NOT_JSON:
-            return False
-
-
-def _opens_arguments(function: object) -> bool:
-    arguments = function.get("arguments") if isinstance(function, dict) else None
-    return isinstance(arguments, str) and arguments.lstrip().startswith("{")
-
-
-class _Choice:
-    __slots__ = ("calls", "groups", "pending", "role")
-
-    def __init__(self) -> None:
-        self.role: object = None
-        self.calls: list[_Call] = []
-        self.groups: ToolCallGroups[_Call] = ToolCallGroups(self._new_call)
-        self.pending: dict[str, Any] | None = None  # metadata that came before any call
-
-    def rewrite_tool_calls(self, delta: dict[str, Any], deltas: list[Any], remember: Remember) -> bool:
-        changed = False
-        kept: list[Any] = []
-        for call_delta in deltas:
-            if not isinstance(call_delta, dict):
-                kept.append(call_delta)
-            elif _metadata_only(call_delta):
-                changed = True
-                if self._attach(call_delta, remember):
-                    kept.append(call_delta)
-            else:
-                changed |= self._rewrite(call_delta, remember)
-                kept.append(call_delta)
-        if len(kept) != len(deltas):
-            if kept:
-                delta["tool_calls"] = kept
-            else:
-                del delta["tool_calls"]
-        return changed
-
-    def _attach(self, call_delta: dict[str, Any], remember: Remember) -> bool:
-        """Give a metadata-only delta to the call before it; False when it is dropped instead."""
-        extra = call_delta["extra_content"]
-        call = self.groups.last
-        if call is None:
-            if isinstance(extra, dict):
-                self.pending = extra if self.pending is None else {**extra, **self.pending}
-            return False
-        if extra == call.extra:
-            return False
-        call_delta["index"] = call.index
-        call_delta["function"] = {"arguments": ""}
-        if isinstance(extra, dict):
-            call.extra = extra if not isinstance(call.extra, dict) else {**call.extra, **extra}
-            if call.id is not None:
-                remember(call.id, call.extra, call.index)
-        return True
-
-    def _rewrite(self, delta: dict[str, Any], remember: Remember) -> bool:
-        changed = False
-        call_id = delta.get("id")
-        index = wire_index(delta.get("index"))
-        function = delta.get("function")
-        # A second call under an id already used (§12.5): its arguments start anew after a whole object.
-        known = self.groups.with_id(call_id)
-        again = known is not None and _opens_arguments(function) and known.complete()
-        call, opened = self.groups.call_for(call_id, index, again=again)
-        if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-            call.arguments.append(function["arguments"])
-        if opened and self.pending is not None:
-            extra = delta.get("extra_content")
-            if isinstance(extra, dict):
-                merge_missing(extra, self.pending)
-            else:
-                delta["extra_content"] = self.pending
-            self.pending = None
-            changed = True
-        if call.id is not None and call_id == call.id:
-            if opened:
-                remember(call.id, None, call.index)
-            else:
-                del delta["id"]
-                changed = True
-        if index != call.index:
-            delta["index"] = call.index
-            changed = True
-
-        name = function.get("name") if isinstance(function, dict) else None
-        if isinstance(function, dict) and name is not None:
-            if name == call.name:
-                del function["name"]
-                changed = True
-            elif call.name is None:
-                call.name = name
-        extra = delta.get("extra_content")
-        if extra is not None:
-            if extra == call.extra:
-                del delta["extra_content"]
-                changed = True
-            else:
-                call.extra = extra
-                if call.id is not None and isinstance(extra, dict):
-                    remember(call.id, extra, call.index)
-        return changed
-
-    def _new_call(self, call_id: str | None) -> _Call:
-        call = _Call(len(self.calls), call_id)
-        self.calls.append(call)
-        return call
-
-
-def _metadata_only(call_delta: dict[str, Any]) -> bool:
-    return "extra_content" in call_delta and not ("id" in call_delta or "index" in call_delta
-                                                   or "function" in call_delta)
+from .tool_deltas import ChoiceState, Remember
 
 
 class ChunkNormaliser:
@@ -178,17 +46,23 @@ class ChunkNormaliser:
 
     def __init__(self, remember: Remember) -> None:
         self._remember = remember
-        self._choices: dict[int, _Choice] = {}
+        self._choices: dict[int, ChoiceState] = {}
 
     def __call__(self, payload: bytes) -> bytes:
         """Return the payload to send on: the same object when nothing had to change."""
-        if b'"tool_calls"' not in payload and _LOOK.search(payload) is None:
-            # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them.
-            if b'"role"' not in payload:
+        if _LOOK.search(payload) is None:
+            # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them; most
+            # of the others carry one piece of one tool call.
+            if b'"tool_calls"' in payload:
+                written = self._write_call_chunk(payload)
+                if written is not None:
+                    return written
+            elif b'"role"' not in payload:
                 return payload
-            trimmed = self._drop_repeated_role(payload)
-            if trimmed is not None:
-                return trimmed
+            else:
+                trimmed = self._drop_repeated_role(payload)
+                if trimmed is not None:
+                    return trimmed
         try:
             chunk = json.loads(payload)
         except NOT_JSON:
@@ -223,7 +97,7 @@ class ChunkNormaliser:
             key = 0
         state = self._choices.get(key)
         if state is None:
-            state = self._choices[key] = _Choice()
+            state = self._choices[key] = ChoiceState()
         delta = choice.get("delta")
         if not isinstance(delta, dict):
             delta = choice["delta"] = {} if state.role is not None else {"role": "assistant"}
@@ -268,6 +142,63 @@ class ChunkNormaliser:
         return None
 
 
+    def _write_call_chunk(self, payload: bytes) -> bytes | None:
+        """Rewrite the common tool-call chunk from its bytes; None to take the JSON path.
+
+        The common chunk (docs/vertex-wire.md §S2) is one choice whose delta holds at most a role and one
+        call delta with an id, a function and no metadata, in the compact JSON Vertex writes, with keys in
+        its order (`_CALL_CHUNK`). Its call is found and its repeats dropped by the very rule the JSON path
+        applies (`ChoiceState.route`); only the writing differs. Anything else, and a choice's first
+        chunk, takes the JSON path.
+        """
+        match = _CALL_CHUNK.match(payload)
+        if match is None:
+            return None
+        after = match.start("after")
+        if b'"choices"' in payload[after:] or b'"error"' in payload[after:]:
+            return None  # a second `choices` (the last one counts), or an error: what only a parse tells
+        state = self._choices.get(int(match["choice"]))
+        if state is None or state.pending is not None:
+            return None
+        raw_arguments, raw_name, raw_id, raw_index = match["arguments"], match["name"], match["id"], match["index"]
+        try:  # everything read before any state changes: a chunk the JSON path would refuse is left to it
+            arguments = json.loads(raw_arguments) if b"\\" in raw_arguments else raw_arguments[1:-1].decode()
+            function = {"arguments": arguments}
+            if raw_name is not None:
+                function["name"] = raw_name[1:-1].decode()
+            call_id = raw_id[1:-1].decode()
+            role_value = None if match["role"] is None else match["role_value"][1:-1].decode()
+        except NOT_JSON:
+            return None
+        role, changed = match["role"], False
+        if role_value is not None:
+            if role_value == state.role:
+                role, changed = b"", True
+            else:
+                state.role = role_value
+        index = None if raw_index is None else int(raw_index)
+        call, _, repeated_id, repeated_name = state.route(call_id, index, function, self._remember)
+        if not (changed or repeated_id or repeated_name or index != call.index):
+            return payload
+        parts = [b'{"choices":[{"delta":{', role or b"", b'"tool_calls":[{"function":{"arguments":', raw_arguments]
+        if raw_name is not None and not repeated_name:
+            parts += [b',"name":', raw_name]
+        parts.append(b"}")
+        if not repeated_id:
+            parts += [b',"id":', raw_id]
+        parts += [b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]]
+        return b"".join(parts)
+
+
+_STR = rb'"(?:[^"\\\x00-\x1f]|\\.)*"'  # a JSON string
+_PLAIN = rb'"[^"\\\x00-\x1f]*"'  # one without escapes
+_INT = rb"(?:0|[1-9][0-9]*)"
+_CALL_CHUNK = re.compile(
+    rb'\{"choices":\[\{"delta":\{(?P<role>"role":(?P<role_value>' + _PLAIN + rb'),)?"tool_calls":\[\{'
+    rb'"function":\{"arguments":(?P<arguments>' + _STR + rb')(?:,"name":(?P<name>' + _PLAIN + rb'))?\}'
+    rb',"id":(?P<id>"[^"\\\x00-\x1f]+")(?:,"index":(?P<index>' + _INT + rb'))?(?P<type>,"type":' + _PLAIN
+    + rb')?\}\]\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
+)
 _ROLE = b'"role":"assistant"'
 # What sends a chunk without tool calls to the JSON path: a finish reason or usage that is not null, or
 # `content` as a list. (A quote opening a key cannot be inside a string, where it would be escaped.)

@@ -1,0 +1,166 @@
+"""One streamed choice's tool-call deltas: which call each belongs to, and what in it repeats.
+
+The rules are in `chunks.py`'s docstring (docs/vertex-wire.md §7, §12.4, §12.5). `ChoiceState.route` is
+the decision for one delta, shared by the two writers of a chunk: the JSON path, which applies it to the
+parsed delta, and the byte path, which writes the common chunk shape without parsing it (`chunks.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .._tool_calls import ToolCallGroups, wire_index
+from ._json import NOT_JSON, merge_missing
+
+Remember = Callable[[str, "dict[str, Any] | None", int], None]
+"""Called with a tool call's id, its `extra_content` (None when it came without one) and its position."""
+
+
+class Call:
+    __slots__ = ("arguments", "extra", "id", "index", "name")
+
+    def __init__(self, index: int, call_id: str | None) -> None:
+        self.index = index
+        self.id = call_id
+        self.name: object = None
+        self.extra: object = None
+        # The pieces of the arguments; joined into one once they make a whole object, so that a long
+        # stream of calls holds one string per call.
+        self.arguments: list[str] = []
+
+    def add_arguments(self, piece: str) -> None:
+        self.arguments.append(piece)
+        if piece.rstrip().endswith("}") and len(self.arguments) > 1 and self.complete():
+            self.arguments = ["".join(self.arguments)]
+
+    def complete(self) -> bool:
+        """Whether the arguments received so far are a whole JSON object (the call is done)."""
+        try:
+            return isinstance(json.loads("".join(self.arguments)), dict)
+        except NOT_JSON:
+            return False
+
+
+def _opens_arguments(function: object) -> bool:
+    arguments = function.get("arguments") if isinstance(function, dict) else None
+    return isinstance(arguments, str) and arguments.lstrip().startswith("{")
+
+
+class ChoiceState:
+    """What one choice of a stream has sent so far: its role and its calls."""
+
+    __slots__ = ("calls", "groups", "pending", "role")
+
+    def __init__(self) -> None:
+        self.role: object = None
+        self.calls: list[Call] = []
+        self.groups: ToolCallGroups[Call] = ToolCallGroups(self._new_call)
+        self.pending: dict[str, Any] | None = None  # metadata that came before any call
+
+    def route(self, call_id: object, index: int | None, function: object,
+              remember: Remember) -> tuple[Call, bool, bool, bool]:
+        """Give a delta to its call: return the call, whether the delta opened it, and whether the
+        delta's `id` and `function.name` repeat what the call already sent."""
+        # A second call under an id already used (§12.5): its arguments start anew after a whole object.
+        known = self.groups.with_id(call_id)
+        again = known is not None and _opens_arguments(function) and known.complete()
+        call, opened = self.groups.call_for(call_id, index, again=again)
+        if isinstance(function, dict) and isinstance(function.get("arguments"), str):
+            call.add_arguments(function["arguments"])
+        repeated_id = False
+        if call.id is not None and call_id == call.id:
+            if opened:
+                remember(call.id, None, call.index)
+            else:
+                repeated_id = True
+        name = function.get("name") if isinstance(function, dict) else None
+        repeated_name = False
+        if name is not None:
+            if name == call.name:
+                repeated_name = True
+            elif call.name is None:
+                call.name = name
+        return call, opened, repeated_id, repeated_name
+
+    def rewrite_tool_calls(self, delta: dict[str, Any], deltas: list[Any], remember: Remember) -> bool:
+        changed = False
+        kept: list[Any] = []
+        for call_delta in deltas:
+            if not isinstance(call_delta, dict):
+                kept.append(call_delta)
+            elif _metadata_only(call_delta):
+                changed = True
+                if self._attach(call_delta, remember):
+                    kept.append(call_delta)
+            else:
+                changed |= self._rewrite(call_delta, remember)
+                kept.append(call_delta)
+        if len(kept) != len(deltas):
+            if kept:
+                delta["tool_calls"] = kept
+            else:
+                del delta["tool_calls"]
+        return changed
+
+    def _attach(self, call_delta: dict[str, Any], remember: Remember) -> bool:
+        """Give a metadata-only delta to the call before it; False when it is dropped instead."""
+        extra = call_delta["extra_content"]
+        call = self.groups.last
+        if call is None:
+            if isinstance(extra, dict):
+                self.pending = extra if self.pending is None else {**extra, **self.pending}
+            return False
+        if extra == call.extra:
+            return False
+        call_delta["index"] = call.index
+        call_delta["function"] = {"arguments": ""}
+        if isinstance(extra, dict):
+            call.extra = extra if not isinstance(call.extra, dict) else {**call.extra, **extra}
+            if call.id is not None:
+                remember(call.id, call.extra, call.index)
+        return True
+
+    def _rewrite(self, delta: dict[str, Any], remember: Remember) -> bool:
+        changed = False
+        index = wire_index(delta.get("index"))
+        function = delta.get("function")
+        call, opened, repeated_id, repeated_name = self.route(delta.get("id"), index, function, remember)
+        if opened and self.pending is not None:
+            extra = delta.get("extra_content")
+            if isinstance(extra, dict):
+                merge_missing(extra, self.pending)
+            else:
+                delta["extra_content"] = self.pending
+            self.pending = None
+            changed = True
+        if repeated_id:
+            del delta["id"]
+            changed = True
+        if index != call.index:
+            delta["index"] = call.index
+            changed = True
+        if repeated_name and isinstance(function, dict):
+            del function["name"]
+            changed = True
+        extra = delta.get("extra_content")
+        if extra is not None:
+            if extra == call.extra:
+                del delta["extra_content"]
+                changed = True
+            else:
+                call.extra = extra
+                if call.id is not None and isinstance(extra, dict):
+                    remember(call.id, extra, call.index)
+        return changed
+
+    def _new_call(self, call_id: str | None) -> Call:
+        call = Call(len(self.calls), call_id)
+        self.calls.append(call)
+        return call
+
+
+def _metadata_only(call_delta: dict[str, Any]) -> bool:
+    return "extra_content" in call_delta and not ("id" in call_delta or "index" in call_delta
+                                                   or "function" in call_delta)
