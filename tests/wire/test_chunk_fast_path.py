@@ -1,0 +1,91 @@
+"""The byte path for common tool-call chunks writes what the JSON path writes (docs/vertex-wire.md §13, §S2).
+
+Streams in the shape of Google's parallel-call sample (§S2: role, id and name repeated, unstable indices,
+a signature on a call's first chunk), with every field sometimes missing or odd, are read twice: with the
+byte path, and with it switched off so that every chunk takes the JSON path. Chunk by chunk, the two must
+say the same thing, and remember the same signatures.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openai_vertex._wire import chunks
+from openai_vertex._wire.chunks import ChunkNormaliser
+
+IDS = st.sampled_from(["function-call-a", "function-call-b", "get_weather", ""])
+PIECES = st.sampled_from(['{"location":"', "Boston, MA", '","unit":"', "celsius", '"}', "", "{}", 'say \\"hi\\"',
+                          "é", "\n"])
+
+
+@st.composite
+def _delta(draw: st.DrawFn) -> dict[str, Any]:
+    if draw(st.integers(0, 7)) == 0:  # metadata alone (§12.4), before or after its call
+        return {"tool_calls": [{"extra_content": {"google": {"thought_signature": "sig-m"}}}]}
+    call: dict[str, Any] = {}
+    if draw(st.integers(0, 5)) == 0:
+        call["extra_content"] = {"google": {"thought_signature": draw(st.sampled_from(["sig-1", "sig-2"]))}}
+    function: dict[str, Any] = {"arguments": draw(PIECES)}
+    if draw(st.integers(0, 3)):
+        function["name"] = draw(st.sampled_from(["get_current_weather", "lookup"]))
+    call["function"] = function
+    if draw(st.integers(0, 5)):
+        call["id"] = draw(IDS)
+    if draw(st.integers(0, 4)):
+        call["index"] = draw(st.integers(0, 2))
+    if draw(st.booleans()):
+        call["type"] = "function"
+    delta: dict[str, Any] = {"tool_calls": [call]}
+    if draw(st.integers(0, 3)):
+        delta = {"role": draw(st.sampled_from(["assistant", "assistant", "model"])), **delta}
+    return delta
+
+
+@st.composite
+def _chunk(draw: st.DrawFn) -> bytes:
+    choice: dict[str, Any] = {"delta": draw(_delta()), "index": draw(st.sampled_from([0, 0, 0, 1]))}
+    if draw(st.booleans()):
+        choice["logprobs"] = None
+    if draw(st.integers(0, 9)) == 0:
+        choice["finish_reason"] = "stop"
+    chunk: dict[str, Any] = {"choices": [choice], "created": 1770850461, "id": "nQiNafGyF5rw998PstqooAY",
+                             "model": "google/gemini-3.1-pro-preview", "object": "chat.completion.chunk"}
+    text = json.dumps(chunk, separators=(",", ":"), ensure_ascii=draw(st.booleans()))
+    return text.encode()
+
+
+def _read(stream: list[bytes], *, byte_path: bool) -> tuple[list[Any], list[Any]]:
+    remembered: list[Any] = []
+    normaliser = ChunkNormaliser(lambda *call: remembered.append(call))
+    pattern = chunks._CALL_CHUNK if byte_path else re.compile(rb"(?!)")
+    with mock.patch.object(chunks, "_CALL_CHUNK", pattern):
+        said = [json.loads(normaliser(payload)) for payload in stream]
+    return said, remembered
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_chunk(), min_size=1, max_size=14))
+def test_the_byte_path_says_what_the_json_path_says(stream: list[bytes]) -> None:
+    assert _read(stream, byte_path=True) == _read(stream, byte_path=False)
+
+
+def test_the_byte_path_takes_googles_sample_after_its_first_chunk() -> None:
+    first = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":"",'
+             b'"name":"get_current_weather"},"id":"function-call-c855","index":1,"type":"function"}]},'
+             b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
+    second = first.replace(b'"arguments":""', b'"arguments":"{\\"location\\":\\"Boston, MA"').replace(
+        b'"index":1', b'"index":0')
+    normaliser = ChunkNormaliser(lambda *call: None)
+    normaliser(first)  # a choice's first chunk takes the JSON path
+    with mock.patch.object(chunks, "json", wraps=json) as parsed:
+        out = normaliser(second)
+    assert parsed.loads.call_count == 1  # the escaped arguments only: the chunk itself was not parsed
+    assert out == (b'{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{\\"location\\":\\"Boston, MA"}'
+                   b',"index":0,"type":"function"}]},"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
