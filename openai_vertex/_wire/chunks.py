@@ -50,6 +50,11 @@ class ChunkNormaliser:
 
     def __call__(self, payload: bytes) -> bytes:
         """Return the payload to send on: the same object when nothing had to change."""
+        text = _TEXT_CHUNK.match(payload)
+        if text is not None:
+            trimmed = self._trim_text_chunk(payload, text)
+            if trimmed is not None:
+                return trimmed
         if _LOOK.search(payload) is None:
             # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them; most
             # of the others carry one piece of one tool call.
@@ -142,6 +147,22 @@ class ChunkNormaliser:
         return None
 
 
+    def _trim_text_chunk(self, payload: bytes, match: re.Match[bytes]) -> bytes | None:
+        """Drop the repeated role from Gemini's usual text chunk (`_TEXT_CHUNK`); None to look further.
+
+        The pattern pins the one choice and its delta (content, then the role, as Vertex orders keys);
+        the rest of the chunk must hold no second `choices`, no error, and no usage or finish reason.
+        """
+        after = match.start("after")
+        tail = payload[after:]
+        if b'"choices"' in tail or b'"error"' in tail or _LOOK.search(tail) is not None:
+            return None
+        state = self._choices.get(int(match["choice"]))
+        if state is None or state.role != "assistant":
+            return None
+        end = match.end("content") - 1 if match["content"] is not None else match.end("open")
+        return payload[:end] + payload[after - 1 :]
+
     def _write_call_chunk(self, payload: bytes) -> bytes | None:
         """Rewrite the common tool-call chunk from its bytes; None to take the JSON path.
 
@@ -198,6 +219,10 @@ _CALL_CHUNK = re.compile(
     rb'"function":\{"arguments":(?P<arguments>' + _STR + rb')(?:,"name":(?P<name>' + _PLAIN + rb'))?\}'
     rb',"id":(?P<id>"[^"\\\x00-\x1f]+")(?:,"index":(?P<index>' + _INT + rb'))?(?P<type>,"type":' + _PLAIN
     + rb')?\}\]\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
+)
+_TEXT_CHUNK = re.compile(
+    rb'(?P<open>\{"choices":\[\{"delta":\{)(?P<content>"content":"(?:[^"\\\x00-\x1f]++|\\.)*+",)?'
+    rb'"role":"assistant"\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
 )
 _ROLE = b'"role":"assistant"'
 # What sends a chunk without tool calls to the JSON path: a finish reason or usage that is not null, or

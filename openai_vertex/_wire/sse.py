@@ -50,10 +50,11 @@ class SSENormaliser:
             and not (self._partial or self._event or self._stray or self._skip_lf)
             and b"\r" not in chunk
         ):
-            # The common case, one whole `data:` event per network read: no line splitting needed.
-            self._event.append(chunk[:-2])
-            self._dispatch(out)
-            return out[0]
+            # The common case, one whole `data:` event per network read: no line splitting needed, and
+            # an event that needs no rewrite leaves as the very bytes that came.
+            payload = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
+            rewritten = self._rewrite(payload)
+            return chunk if rewritten is payload else b"data: " + rewritten + b"\n\n"
         if not chunk:
             return b""
         if self._skip_lf:

@@ -1,4 +1,4 @@
-"""The byte path for common tool-call chunks writes what the JSON path writes (docs/vertex-wire.md §13, §S2).
+"""The byte paths for common text and tool-call chunks write what the JSON path writes (docs/vertex-wire.md §13, §S2).
 
 Streams in the shape of Google's parallel-call sample (§S2: role, id and name repeated, unstable indices,
 a signature on a call's first chunk), with every field sometimes missing or odd, are read twice: with the
@@ -27,6 +27,9 @@ PIECES = st.sampled_from(['{"location":"', "Boston, MA", '","unit":"', "celsius"
 
 @st.composite
 def _delta(draw: st.DrawFn) -> dict[str, Any]:
+    if draw(st.integers(0, 3)) == 0:  # text, with the role Gemini repeats (§S1)
+        text = {"content": draw(st.sampled_from(["Hel", 'a "quote"', "", "\\", "é"]))}
+        return {**text, "role": "assistant"} if draw(st.integers(0, 4)) else text
     if draw(st.integers(0, 7)) == 0:  # metadata alone (§12.4), before or after its call
         return {"tool_calls": [{"extra_content": {"google": {"thought_signature": "sig-m"}}}]}
     call: dict[str, Any] = {}
@@ -64,15 +67,18 @@ def _chunk(draw: st.DrawFn) -> bytes:
 def _read(stream: list[bytes], *, byte_path: bool) -> tuple[list[Any], list[Any]]:
     remembered: list[Any] = []
     normaliser = ChunkNormaliser(lambda *call: remembered.append(call))
-    pattern = chunks._CALL_CHUNK if byte_path else re.compile(rb"(?!)")
-    with mock.patch.object(chunks, "_CALL_CHUNK", pattern):
+    if byte_path:
+        return [json.loads(normaliser(payload)) for payload in stream], remembered
+    never = re.compile(rb"(?!)")
+    with mock.patch.object(chunks, "_CALL_CHUNK", never), mock.patch.object(chunks, "_TEXT_CHUNK", never), \
+            mock.patch.object(ChunkNormaliser, "_drop_repeated_role", lambda self, payload: None):
         said = [json.loads(normaliser(payload)) for payload in stream]
     return said, remembered
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_chunk(), min_size=1, max_size=14))
-def test_the_byte_path_says_what_the_json_path_says(stream: list[bytes]) -> None:
+def test_the_byte_paths_say_what_the_json_path_says(stream: list[bytes]) -> None:
     assert _read(stream, byte_path=True) == _read(stream, byte_path=False)
 
 
