@@ -50,19 +50,20 @@ class ChunkNormaliser:
 
     def __call__(self, payload: bytes) -> bytes:
         """Return the payload to send on: the same object when nothing had to change."""
+        # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them; most of the
+        # others carry one piece of one tool call. Each pattern pins the choice; the rest is looked at after.
         text = _TEXT_CHUNK.match(payload)
         if text is not None:
             trimmed = self._trim_text_chunk(payload, text)
             if trimmed is not None:
                 return trimmed
-        if _LOOK.search(payload) is None:
-            # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them; most
-            # of the others carry one piece of one tool call.
-            if b'"tool_calls"' in payload:
-                written = self._write_call_chunk(payload)
-                if written is not None:
-                    return written
-            elif b'"role"' not in payload:
+        calls = _CALL_CHUNK.match(payload)
+        if calls is not None:
+            written = self._write_call_chunk(payload, calls)
+            if written is not None:
+                return written
+        if _LOOK.search(payload) is None and b'"tool_calls"' not in payload:
+            if b'"role"' not in payload:
                 return payload
             else:
                 trimmed = self._drop_repeated_role(payload)
@@ -163,7 +164,7 @@ class ChunkNormaliser:
         end = match.end("content") - 1 if match["content"] is not None else match.end("open")
         return payload[:end] + payload[after - 1 :]
 
-    def _write_call_chunk(self, payload: bytes) -> bytes | None:
+    def _write_call_chunk(self, payload: bytes, match: re.Match[bytes]) -> bytes | None:
         """Rewrite the common tool-call chunk from its bytes; None to take the JSON path.
 
         The common chunk (docs/vertex-wire.md §S2) is one choice whose delta holds at most a role and one
@@ -172,18 +173,16 @@ class ChunkNormaliser:
         applies (`ChoiceState.route`); only the writing differs. Anything else, and a choice's first
         chunk, takes the JSON path.
         """
-        match = _CALL_CHUNK.match(payload)
-        if match is None:
-            return None
         after = match.start("after")
-        if b'"choices"' in payload[after:] or b'"error"' in payload[after:]:
-            return None  # a second `choices` (the last one counts), or an error: what only a parse tells
+        tail = payload[after:]
+        if b'"choices"' in tail or b'"error"' in tail or _LOOK.search(tail) is not None:
+            return None  # a second `choices` (the last one counts), an error, usage: what only a parse tells
         state = self._choices.get(int(match["choice"]))
         if state is None or state.pending is not None:
             return None
         raw_arguments, raw_name, raw_id, raw_index = match["arguments"], match["name"], match["id"], match["index"]
         try:  # everything read before any state changes: a chunk the JSON path would refuse is left to it
-            arguments = json.loads(raw_arguments) if b"\\" in raw_arguments else raw_arguments[1:-1].decode()
+            arguments = _string(raw_arguments)
             function = {"arguments": arguments}
             if raw_name is not None:
                 function["name"] = raw_name[1:-1].decode()
@@ -209,6 +208,17 @@ class ChunkNormaliser:
             parts += [b',"id":', raw_id]
         parts += [b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]]
         return b"".join(parts)
+
+
+def _string(quoted: bytes) -> str:
+    """A JSON string's value; without `json.loads` when its only escapes are `\\"` (arguments' quotes)."""
+    inner = quoted[1:-1]
+    if b"\\" not in inner:
+        return inner.decode()
+    if inner.count(b"\\") == inner.count(b'\\"') and not inner.endswith(b"\\"):
+        return inner.replace(b'\\"', b'"').decode()
+    value: str = json.loads(quoted)
+    return value
 
 
 _STR = rb'"(?:[^"\\\x00-\x1f]|\\.)*"'  # a JSON string

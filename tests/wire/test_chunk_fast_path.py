@@ -92,6 +92,6 @@ def test_the_byte_path_takes_googles_sample_after_its_first_chunk() -> None:
     normaliser(first)  # a choice's first chunk takes the JSON path
     with mock.patch.object(chunks, "json", wraps=json) as parsed:
         out = normaliser(second)
-    assert parsed.loads.call_count == 1  # the escaped arguments only: the chunk itself was not parsed
+    assert parsed.loads.call_count == 0  # not parsed: the arguments' only escapes are quotes
     assert out == (b'{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{\\"location\\":\\"Boston, MA"}'
                    b',"index":0,"type":"function"}]},"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
