@@ -2,7 +2,7 @@
 
 A long history (100 KB) costs about 0.2 ms to serialise, and a restored signature changes a few hundred
 bytes of it. When the only change to a request is to assistant tool calls, each array of calls that
-changed is written over its place in the original bytes (docs/vertex-wire.md §13). That is sound only if
+changed is written over its place in the original bytes (docs/vertex-wire.md §F). That is sound only if
 the arrays found in the bytes are exactly the assistant messages' `tool_calls`, in order: `Spans` checks
 it against the parse before anything is restored, and when it is not so, the body is serialised whole.
 """

@@ -1,4 +1,4 @@
-"""The byte paths for common text and tool-call chunks write what the JSON path writes (docs/vertex-wire.md §13, §S2).
+"""The byte paths for common text and tool-call chunks write what the JSON path writes (docs/vertex-wire.md §F, §S2).
 
 Streams in the shape of Google's parallel-call sample (§S2: role, id and name repeated, unstable indices,
 a signature on a call's first chunk), with every field sometimes missing or odd, are read twice: with the

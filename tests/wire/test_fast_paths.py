@@ -1,4 +1,4 @@
-"""The fast paths give what the full paths give, for every body they let through (docs/vertex-wire.md §13).
+"""The fast paths give what the full paths give, for every body they let through (docs/vertex-wire.md §F).
 
 A request the look lets through must be one the full path (parse, rewrite, serialise if changed) would
 have sent byte for byte; an answer the verdict calls fine must be one `fix_completion` leaves alone.
