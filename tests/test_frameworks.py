@@ -29,6 +29,8 @@ HOW_TO_INSTALL = {
     "langchain_core.messages": "pip install -e '.[frameworks]'",
     "pydantic_ai": "pip install -e '.[frameworks]' (pydantic-ai-slim[openai]; needs openai 3)",
     "pydantic_ai.exceptions": "pip install -e '.[frameworks]' (pydantic-ai-slim[openai]; needs openai 3)",
+    # The README's `vertex_http_client` snippet (tests/test_readme_frameworks.py).
+    "llama_index.llms.openai_like": "pip install llama-index-llms-openai-like (it requires openai < 3)",
 }
 
 
