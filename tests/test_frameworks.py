@@ -4,8 +4,9 @@ Each test drives the framework the way its documentation does and then checks wh
 Google's bearer token, the request shape the framework chose, and, for tool loops on Gemini 3, that the
 second request carries back the thought signature of the first reply (FakeVertex refuses it otherwise,
 as Gemini 3 does). A framework that is not installed is skipped with the extra that installs it; `.ci/matrix` installs
-each of them in an environment whose openai it accepts (instructor beside openai 2, the Agents SDK and
-LangChain beside openai 3) and fails a combination where one does not import.
+each of them in an environment whose openai it accepts (instructor beside openai 2, the Agents SDK,
+LangChain and pydantic-ai beside openai 3) and fails a combination where one does not import. pydantic-ai,
+with the §12 answers it breaks on, is in `test_frameworks_pydantic_ai.py`, which uses the helpers here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ HOW_TO_INSTALL = {
     "agents": "pip install -e '.[frameworks]' (the OpenAI Agents SDK; needs openai 3)",
     "langchain_openai": "pip install -e '.[frameworks]'",
     "langchain_core.messages": "pip install -e '.[frameworks]'",
+    "pydantic_ai": "pip install -e '.[frameworks]' (pydantic-ai-slim[openai]; needs openai 3)",
+    "pydantic_ai.exceptions": "pip install -e '.[frameworks]' (pydantic-ai-slim[openai]; needs openai 3)",
+    # The README's `vertex_http_client` snippet (tests/test_readme_frameworks.py).
+    "llama_index.llms.openai_like": "pip install llama-index-llms-openai-like (it requires openai < 3)",
 }
 
 
