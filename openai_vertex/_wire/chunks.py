@@ -221,7 +221,7 @@ def _string(quoted: bytes) -> str:
     return value
 
 
-_STR = rb'"(?:[^"\\\x00-\x1f]|\\.)*"'  # a JSON string
+_STR = rb'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string (unrolled: no possessive quantifiers before 3.11)
 _PLAIN = rb'"[^"\\\x00-\x1f]*"'  # one without escapes
 _INT = rb"(?:0|[1-9][0-9]*)"
 _CALL_CHUNK = re.compile(
@@ -231,7 +231,7 @@ _CALL_CHUNK = re.compile(
     + rb')?\}\]\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
 )
 _TEXT_CHUNK = re.compile(
-    rb'(?P<open>\{"choices":\[\{"delta":\{)(?P<content>"content":"(?:[^"\\\x00-\x1f]++|\\.)*+",)?'
+    rb'(?P<open>\{"choices":\[\{"delta":\{)(?P<content>"content":"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*",)?'
     rb'"role":"assistant"\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
 )
 _ROLE = b'"role":"assistant"'
