@@ -33,6 +33,7 @@ from openai_vertex.testing import sample_png  # noqa: E402
 from tests.gemini import samples as gemini_samples  # noqa: E402
 from tests.wire import samples as wire_samples  # noqa: E402
 from tests import test_features as features  # noqa: E402
+from tests import test_other_routes as routes  # noqa: E402
 from tests.doubles import CASSETTE_PROJECT, FakeCredentials, chat_completion  # noqa: E402
 
 Reply = Callable[[httpx2.Request], httpx2.Response]
@@ -255,6 +256,30 @@ def _exhausted() -> None:
     reply = raw_reply(wire_samples.EXHAUSTED_429, 429)  # §S8c (REAL), the variant with errors[], verbatim
     with contextlib.suppress(openai.RateLimitError):
         features.ask_text(partial(client, reply))
+
+
+# --- cassettes/test_other_routes: the routes beside chat completions (docs/vertex-wire.md §10) ----------
+
+@cassette("test_other_routes", "test_embeddings_on_a_regional_endpoint")
+def _embeddings() -> None:
+    # Built: OpenAI's embeddings answer, which §10 says the MaaS E5 models send; a 1024-value E5 vector cut to 8.
+    vector = [0.0210, -0.0437, 0.0052, 0.0318, -0.0129, 0.0471, -0.0263, 0.0094]
+    body = {"object": "list", "model": routes.E5, "usage": {"prompt_tokens": 8, "total_tokens": 8},
+            "data": [{"object": "embedding", "index": 0, "embedding": vector}]}
+    routes.ask_for_embeddings(partial(client, json_reply(body)))
+
+
+@cassette("test_other_routes", "test_a_stored_response_is_retrieved_from_v1beta1")
+def _stored_response() -> None:
+    # Built: openai.types.responses.Response's shape, as a partner model answers on `endpoints/openapi/responses`;
+    # Google serves the stored copy on v1beta1 (projects.locations.endpoints.responses.get).
+    body = {"id": "resp_0cfe1a2b", "object": "response", "created_at": 1770850461, "status": "completed",
+            "model": routes.GROK, "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
+            "output": [{"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+                        "content": [{"type": "output_text", "text": "Paris.", "annotations": []}]}],
+            "usage": {"input_tokens": 17, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 131,
+                      "output_tokens_details": {"reasoning_tokens": 129}, "total_tokens": 148}}
+    routes.ask_and_retrieve_a_response(partial(client, json_reply(body), json_reply(body)))
 
 
 def main() -> None:

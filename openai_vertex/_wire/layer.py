@@ -7,7 +7,8 @@ and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` 
   a model id gets the publisher it lacks where one is known (`models.py`); a top-level `google` block (the common
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
   thought signatures the history lost are put back (`signatures.py`);
-- responses: list-wrapped Google errors are unwrapped (`error_envelope.py`); chat-completion streams are
+- responses: list-wrapped Google errors are unwrapped (`error_envelope.py`) and told what to change where
+  the endpoint lacks what was asked (`hints.py`); chat-completion streams are
   normalised (`sse.py`, `chunks.py`) and non-streamed answers fixed where they break the SDK, as the SDK
   parses them (`completion.py`, `choices.py`); tool calls seen in replies are remembered for the next turn.
 
@@ -28,7 +29,8 @@ from .chunks import ChunkNormaliser
 from .error_envelope import unwrap_error_body
 from ._json import dumps, loads_object, merge_missing
 from .completion import fix_parsed
-from .models import hint_for_bare_model, publisher_model
+from .hints import error_hint, with_hint
+from .models import publisher_model
 from .request_look import look
 from .splice import Spans
 from .signatures import SignatureCache, restore_signatures
@@ -138,18 +140,25 @@ class WireLayer:
     def response_processor(
         self, exchange: ChatExchange | None, status_code: int, content_type: str
     ) -> BodyProcessor | Literal["parsed"] | None:
-        """Pick how a response body must be rewritten: its bytes as they stream (errors, SSE), `"parsed"` for
+        """Pick how a successful chat answer must be rewritten: its bytes as they stream (SSE), `"parsed"` for
         a whole answer (`fix_parsed` on what the SDK parses), None to pass it through untouched."""
-        if status_code >= 400:
-            model = exchange.bare_model if exchange is not None and status_code in (400, 404) else None
-            if model is not None:
-                return _Buffered(lambda body: hint_for_bare_model(unwrap_error_body(body), model))
-            return _Buffered(unwrap_error_body)
         if exchange is None or not 200 <= status_code < 300:
             return None
         if content_type.startswith("text/event-stream") or (exchange.streamed and "json" not in content_type):
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
         return "parsed"
+
+    @staticmethod
+    def error_processor(
+        exchange: object, status_code: int, method: str, path: str, sent: bytes | None
+    ) -> BodyProcessor:
+        """The rewrite of an error body: unwrapped from Google's list (error_envelope.py) and, where the
+        request asked for something the endpoint does not have, told what to change (hints.py)."""
+        bare_model = exchange.bare_model if isinstance(exchange, ChatExchange) else None
+        hint = error_hint(status_code, method, path, sent, bare_model)
+        if hint is None:
+            return _Buffered(unwrap_error_body)
+        return _Buffered(lambda body: with_hint(unwrap_error_body(body), hint, status_code))
 
     def fix_parsed(self, completion: object) -> None:
         """Fix a whole chat completion as the SDK parsed it, in place, and remember its tool calls."""

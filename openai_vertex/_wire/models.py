@@ -9,11 +9,7 @@ it; any other bare id is sent as it is, and if Vertex rejects it the error says 
 
 from __future__ import annotations
 
-import json
 import re
-
-from ._json import NOT_JSON, dumps
-from .error_envelope import find_error
 
 GOOGLE_FAMILIES = ("gemini-", "gemma-", "imagen-", "veo-", "text-embedding-", "text-multilingual-embedding-",
                    "multimodalembedding", "chirp")
@@ -44,20 +40,3 @@ def publisher_model(model: str) -> str:
             return f"{publisher}/{model}"
     return model
 
-
-def hint_for_bare_model(body: bytes, model: str) -> bytes:
-    """Add to Google's error message what a model id should look like; other bodies stay as they are."""
-    try:
-        error = find_error(json.loads(body))
-    except NOT_JSON:
-        return body
-    if error is None:
-        return body
-    details = error["error"]
-    message = details.get("message")
-    details["message"] = (f"{message} " if isinstance(message, str) and message else "") + (
-        f"(openai_vertex: the model id `{model}` names no publisher. Vertex AI names models "
-        "`publisher/model`, as on the model's card in Model Garden: `google/gemini-2.5-flash`, "
-        "`deepseek-ai/deepseek-v3.2-maas`, `meta/llama-3.3-70b-instruct-maas`, `xai/grok-4.1-fast-reasoning`.)"
-    )
-    return dumps(error)

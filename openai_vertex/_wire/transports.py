@@ -8,7 +8,7 @@ implementation of every rewrite.
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from .._compat import FAMILIES
 from .._errors import VertexConfigError
 from .layer import BodyProcessor, ChatExchange, WireLayer
+from .routes import EmbeddingsExchange, beta_path, embeddings_body
 
 if TYPE_CHECKING:
     from .._compat import HttpClient
@@ -84,10 +85,10 @@ def _subclass(cls: type[_T], base: type) -> type[_T]:
     return cast("type[_T]", type(cls.__name__, (cls, base), {}))
 
 
-def _prepare(layer: WireLayer, request: Any) -> tuple[Any, ChatExchange | None]:
-    """Rewrite a chat-completion request if needed; any other request is returned untouched."""
+def _prepare(layer: WireLayer, request: Any) -> tuple[Any, ChatExchange | EmbeddingsExchange | None]:
+    """Rewrite a chat-completion request if needed; other routes as routes.py says; anything else untouched."""
     if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
-        return request, None
+        return _other_route(request)
     try:
         body = request.content
     except _REQUEST_NOT_READ:  # a streamed body: not one the SDK builds for chat completions
@@ -96,28 +97,60 @@ def _prepare(layer: WireLayer, request: Any) -> tuple[Any, ChatExchange | None]:
     if result is None:
         return request, None
     new_body, exchange = result
-    if new_body is not body:
-        headers = request.headers.copy()
-        headers["Content-Length"] = str(len(new_body))
-        request = type(request)(
-            request.method, request.url, headers=headers, content=new_body, extensions=request.extensions
-        )
-    return request, exchange
+    return (request if new_body is body else _with_body(request, new_body)), exchange
 
 
-def _respond(layer: WireLayer, exchange: ChatExchange | None, response: Any, body: type) -> Any:
+def _other_route(request: Any) -> tuple[Any, EmbeddingsExchange | None]:
+    path = request.url.path
+    if "/responses/" in path:
+        beta = beta_path(path)
+        if beta is not None:
+            request.url = request.url.copy_with(path=beta)  # same host: the credentials stay at home
+        return request, None
+    if request.method == "POST" and path.endswith("/embeddings"):
+        try:
+            result = embeddings_body(request.content)
+        except _REQUEST_NOT_READ:
+            return request, None
+        if result is not None:
+            return _with_body(request, result[0]), result[1]
+    return request, None
+
+
+def _with_body(request: Any, body: bytes) -> Any:
+    headers = request.headers.copy()
+    headers["Content-Length"] = str(len(body))
+    return type(request)(request.method, request.url, headers=headers, content=body, extensions=request.extensions)
+
+
+def _respond(layer: WireLayer, exchange: ChatExchange | EmbeddingsExchange | None, response: Any, body: type,
+             request: Any) -> Any:
     """The response to hand the client: the transport's own, or one whose body the layer rewrites."""
-    if exchange is None and response.status_code < 400:
+    status = response.status_code
+    if exchange is None and status < 400:
         return response
-    processor = layer.response_processor(exchange, response.status_code, response.headers.get("content-type", ""))
+    if status >= 400:
+        try:
+            sent = request.content
+        except _REQUEST_NOT_READ:
+            sent = None
+        return _rebuild(response, body(response, layer.error_processor(
+            exchange, status, request.method, request.url.path, sent)))
+    if isinstance(exchange, EmbeddingsExchange):
+        return _fixed_json(response, exchange.fix) if 200 <= status < 300 else response
+    processor = layer.response_processor(exchange, status, response.headers.get("content-type", ""))
     if processor is None:
         return response
     if processor == "parsed":
-        # The same response, bytes untouched; only what `json()` returns is fixed (completion.py).
-        response.__class__ = _subclass(_FixedJSON, cast(type, type(response)))
-        response._vertex_wire_layer = layer
-        return response
+        return _fixed_json(response, layer.fix_parsed)
     return _rebuild(response, body(response, processor))
+
+
+def _fixed_json(response: Any, fix: Callable[[Any], None]) -> Any:
+    """The same response, bytes untouched; only what `json()` returns is fixed (completion.py, routes.py)."""
+    response.__class__ = _subclass(_FixedJSON, cast(type, type(response)))
+    response._vertex_fix = fix
+    return response
 
 
 class _FixedJSON:
@@ -128,11 +161,11 @@ class _FixedJSON:
     `content` and `text` stay exactly what Vertex sent.
     """
 
-    _vertex_wire_layer: WireLayer
+    _vertex_fix: Callable[[Any], None]
 
     def json(self, **kwargs: Any) -> Any:
         value = super().json(**kwargs)  # type: ignore[misc]
-        self._vertex_wire_layer.fix_parsed(value)
+        self._vertex_fix(value)
         return value
 
 
@@ -195,7 +228,7 @@ class _SyncWire:
 
     def handle_request(self, request: Any) -> Any:
         request, exchange = _prepare(self.layer, request)
-        return _respond(self.layer, exchange, self.transport.handle_request(request), self._body)
+        return _respond(self.layer, exchange, self.transport.handle_request(request), self._body, request)
 
     def close(self) -> None:
         self.transport.close()
@@ -221,7 +254,8 @@ class _AsyncWire:
 
     async def handle_async_request(self, request: Any) -> Any:
         request, exchange = _prepare(self.layer, request)
-        return _respond(self.layer, exchange, await self.transport.handle_async_request(request), self._body)
+        return _respond(self.layer, exchange, await self.transport.handle_async_request(request), self._body,
+                        request)
 
     async def aclose(self) -> None:
         await self.transport.aclose()

@@ -257,7 +257,9 @@ def test_chat_reports_google_error_message(capsys: pytest.CaptureFixture[str], f
     fake.script(Reply.error(404, "Publisher Model `google/gemini-9` was not found."))
     status, _, err = run(capsys, "chat", "--base-url", fake.base_url, "--model", "google/gemini-9", "hi")
     assert status == 1
-    assert err == "openai-vertex: Vertex AI answered 404: Publisher Model `google/gemini-9` was not found.\n"
+    assert err.startswith("openai-vertex: Vertex AI answered 404: Publisher Model `google/gemini-9` was not found. "
+                          "(openai_vertex: Some models are served only")
+    assert "`--location us-central1`" in err and "vertex_client" not in err  # the flag, not the Python
 
 
 def test_chat_without_prompt(capsys: pytest.CaptureFixture[str], fake: FakeVertex,

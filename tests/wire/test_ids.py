@@ -116,8 +116,10 @@ async def test_rejected_bare_model_says_what_ids_look_like(kind: Kind) -> None:
     assert caught.value.body["status"] == "NOT_FOUND"
 
 
-async def test_rejected_model_with_publisher_gets_no_hint(kind: Kind) -> None:
+async def test_rejected_model_with_publisher_gets_the_location_hint_not_the_id_hint(kind: Kind) -> None:
     client = kind.client(lambda request: kind.response(404, samples.NOT_FOUND_404))
     with pytest.raises(openai.NotFoundError) as caught:
         await create(client, model="google/gemini-1.5-flash")
-    assert caught.value.body["message"] == samples.NOT_FOUND_MESSAGE
+    message = caught.value.body["message"]
+    assert message.startswith(samples.NOT_FOUND_MESSAGE + " (openai_vertex: Some models are served only on regional")
+    assert "names no publisher" not in message
