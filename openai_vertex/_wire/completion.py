@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from .choices import OPENAI_FINISH_REASONS, fill_usage, fix_finish_reason, join_text_parts
+from .message_signatures import remember_messages
 from .signatures import SignatureCache, remember_calls
 
 
 def fix_parsed(completion: object, cache: SignatureCache) -> None:
-    """Fix a parsed `chat.completion` in place for the SDK, and remember its tool calls."""
+    """Fix a parsed `chat.completion` in place for the SDK, and remember its signatures."""
     if not isinstance(completion, dict):
         return
     verdict = _verdict(completion)
@@ -26,6 +27,7 @@ def fix_parsed(completion: object, cache: SignatureCache) -> None:
         if verdict is _FIX:
             fix_completion(completion)
         remember_calls(completion, cache)
+        remember_messages(completion, cache.messages)
 
 
 _FINE, _CALLS, _FIX = "fine", "calls", "fix"
@@ -33,7 +35,8 @@ _FINE, _CALLS, _FIX = "fine", "calls", "fix"
 
 def _verdict(completion: dict[str, Any]) -> str:
     """`_FINE` for an answer that is the SDK's shape already (most are), `_CALLS` for one that is and has
-    tool calls to remember, `_FIX` when `fix_completion` may change it. One walk, no call per field."""
+    tool calls or a message's `extra_content` to remember, `_FIX` when `fix_completion` may change it. One
+    walk, no call per field."""
     choices = completion.get("choices")
     if type(choices) is not list:
         return _FIX
@@ -48,6 +51,8 @@ def _verdict(completion: dict[str, Any]) -> str:
         if message.get("tool_calls"):
             if reason == "stop":
                 return _FIX
+            verdict = _CALLS
+        elif "extra_content" in message:
             verdict = _CALLS
     usage = completion.get("usage")
     if type(usage) is dict and not (type(usage.get("prompt_tokens")) is int

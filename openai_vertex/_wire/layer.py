@@ -6,7 +6,7 @@ and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` 
 - requests (JSON bodies of `POST .../chat/completions` only; everything else passes byte for byte):
   a model id gets the publisher it lacks where one is known (`models.py`); a top-level `google` block (the common
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
-  thought signatures the history lost are put back (`signatures.py`);
+  thought signatures the history lost are put back (`signatures.py`, `message_signatures.py`);
 - responses: list-wrapped Google errors are unwrapped (`error_envelope.py`) and told what to change where
   the endpoint lacks what was asked (`hints.py`); chat-completion streams are
   normalised (`sse.py`, `chunks.py`) and non-streamed answers fixed where they break the SDK, as the SDK
@@ -132,8 +132,10 @@ class WireLayer:
         restored, skipped = restore_signatures(messages, self.signatures, skip_unknown=self.skip_unknown_signatures)
         if skipped:
             self._warn_skip()
+        signed = self.signatures.messages.restore(messages)  # not in a tool-call array: no splice
+        changed |= signed
         exchange = ChatExchange(streamed=payload.get("stream") is True, bare_model=bare_model)
-        if restored and spans is not None and spans.usable:
+        if restored and not signed and spans is not None and spans.usable:
             return spans.spliced(), exchange  # only the calls' bytes change (splice.py)
         return (dumps(payload) if changed or restored else body), exchange
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._vertex import SKIP_SIGNATURE
 from ._json import merge_missing
+from .message_signatures import MessageSignatures
 
 MAX_REMEMBERED_CALLS = 4096
 """Tool calls remembered per client. An agent makes a few calls a turn, so this spans hundreds of turns,
@@ -23,7 +24,8 @@ while a signature (a few hundred bytes to a few KB) times 4096 stays a few MB at
 
 
 class SignatureCache:
-    """A bounded LRU map from tool-call id to the `extra_content` of each call with that id, by position.
+    """A bounded LRU map from tool-call id to the `extra_content` of each call with that id, by position,
+    beside the memory of whole messages' signatures (`messages`).
 
     An id is normally unique, and its call is found whatever its position in a rebuilt history. Older
     Gemini used the function name as the id, and Google's Grok sample repeats one id within a message
@@ -37,6 +39,7 @@ class SignatureCache:
         self._entries: OrderedDict[str, dict[int, dict[str, Any] | None]] = OrderedDict()
         # Sync clients are shared between threads; the lock is never held across I/O.
         self._lock = threading.Lock()
+        self.messages = MessageSignatures()  # whole messages' signatures (message_signatures.py)
 
     def remember(self, call_id: str, extra_content: dict[str, Any] | None, position: int = 0) -> None:
         with self._lock:

@@ -1,0 +1,119 @@
+"""Thought signatures of whole assistant messages, remembered by what the message says and put back.
+
+Gemini 3 signs more than tool calls: a text answer and a generated image come with
+`message.extra_content.google.thought_signature` (docs/vertex-wire.md §6, §S3), and for image editing
+Google rejects a history whose earlier image lacks it ("Image part is missing a thought_signature").
+A history rebuilt as plain dicts keeps the message's text and image but drops `extra_content`.
+
+A message has no id, so it is known by a digest of its text and the base64 of its images, read the same
+way from an answer and from a rebuilt history. Two answers that say the same thing with different
+signatures make that digest ambiguous, and then neither signature goes back: a signature never lands on
+a message it did not come with. A message with neither text nor image is not remembered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
+MAX_REMEMBERED_MESSAGES = 1024
+_AMBIGUOUS: dict[str, Any] = {}
+
+
+class MessageSignatures:
+    """A bounded LRU map from a message's digest to the `extra_content` it came with."""
+
+    def __init__(self, capacity: int = MAX_REMEMBERED_MESSAGES) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def remember(self, message: dict[str, Any], images: list[str]) -> None:
+        """Remember the signed `extra_content` of an answer's message; `images` are its images' base64."""
+        extra = message.get("extra_content")
+        if not isinstance(extra, dict) or not _signed(extra):
+            return
+        key = _digest(message.get("content"), images)
+        if key is None:
+            return
+        with self._lock:
+            known = self._entries.get(key)
+            self._entries[key] = extra if known is None or known == extra else _AMBIGUOUS
+            self._entries.move_to_end(key)
+            if len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+    def restore(self, messages: object) -> bool:
+        """Put remembered `extra_content` back on assistant messages that lack one; return whether any changed."""
+        if not self._entries or not isinstance(messages, list):
+            return False
+        changed = False
+        for message in messages:
+            if not isinstance(message, dict) or message.get("role") != "assistant" or "extra_content" in message:
+                continue
+            key = _digest(message.get("content"), _request_images(message))
+            with self._lock:
+                extra = self._entries.get(key) if key is not None else None
+            if extra:  # not None, not ambiguous
+                message["extra_content"] = extra
+                changed = True
+        return changed
+
+
+def remember_messages(completion: dict[str, Any], memory: MessageSignatures) -> None:
+    """Remember the signed messages of a parsed, non-streamed `chat.completion`."""
+    choices = completion.get("choices")
+    for choice in choices if isinstance(choices, list) else ():
+        message = choice.get("message") if isinstance(choice, dict) else None
+        if isinstance(message, dict) and "extra_content" in message:
+            memory.remember(message, answer_images(choice, message))
+
+
+def answer_images(choice: dict[str, Any], message: dict[str, Any]) -> list[str]:
+    """The base64 of the images an answer's choice carries (`message.audio` §S3, `choice.image` §S4)."""
+    images = []
+    for holder in (message.get("audio"), choice.get("image")):
+        data = holder.get("data") if isinstance(holder, dict) else None
+        if isinstance(data, str) and data:
+            images.append(data)
+    return images
+
+
+def _request_images(message: dict[str, Any]) -> list[str]:
+    """The base64 of the images in a history message: its `audio` kept as the SDK returned it, or
+    `image_url` parts with a data URL, as frameworks rebuild a generated image."""
+    images = []
+    audio = message.get("audio")
+    if isinstance(audio, dict) and isinstance(audio.get("data"), str) and audio["data"]:
+        images.append(audio["data"])
+    content = message.get("content")
+    for part in content if isinstance(content, list) else ():
+        url = part.get("image_url") if isinstance(part, dict) and part.get("type") == "image_url" else None
+        url = url.get("url") if isinstance(url, dict) else url
+        if isinstance(url, str) and url.startswith("data:") and ";base64," in url:
+            images.append(url.partition(";base64,")[2])
+    return images
+
+
+def _digest(content: object, images: list[str]) -> bytes | None:
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") for part in content
+                          if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str))
+    text = content if isinstance(content, str) else ""
+    if not text and not images:
+        return None
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
+    for image in images:
+        digest.update(b"\0")
+        digest.update(image.encode("ascii", "replace"))
+    return digest.digest()
+
+
+def _signed(extra: object) -> bool:
+    google = extra.get("google") if isinstance(extra, dict) else None
+    return isinstance(google, dict) and bool(google.get("thought_signature"))
