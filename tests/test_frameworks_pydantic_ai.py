@@ -21,7 +21,7 @@ from openai_vertex.testing import FakeVertex, Reply
 
 from .test_frameworks import GEMINI_3, assert_signed_by_google, framework, signed_call
 from .wire import samples
-from .wire.test_ids import REPEATED_ANSWER, REPEATED_SSE
+from .wire.test_ids import REPEATED_ANSWER, REPEATED_ID, REPEATED_SSE
 
 try:
     from pydantic_ai.exceptions import UnexpectedModelBehavior
@@ -236,10 +236,6 @@ async def test_pydantic_ai_without_layer_dies_on_a_leading_metadata_delta(fake_v
 # -- §12.5: repeated tool-call ids ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=UnexpectedModelBehavior, reason=(
-    "pydantic-ai refuses a response whose calls share an id (UnexpectedModelBehavior: Function tool calls must "
-    "have unique `tool_call_id` values), with the layer or without: the layer keeps Google's ids and tells the "
-    "calls apart by id and position (§12.5), which pydantic-ai cannot do; see the report on issue 12"))
 @pytest.mark.parametrize(("how", "reply"), [("run", Reply.raw(REPEATED_ANSWER)), ("run_stream", sse(REPEATED_SSE))],
                          ids=["run", "run_stream"])
 async def test_pydantic_ai_runs_parallel_calls_under_one_id(fake_vertex: FakeVertex, how: str, reply: Reply) -> None:
@@ -250,3 +246,14 @@ async def test_pydantic_ai_runs_parallel_calls_under_one_id(fake_vertex: FakeVer
 
     assert output == "Done."
     assert [content for _, content in tool_replies(fake_vertex)] == ["21 C in Paris", "21 C in London"]
+    # Vertex gets Google's ids back, in the order it sent them.
+    assert [call_id for call_id, _ in tool_replies(fake_vertex)] == [REPEATED_ID, REPEATED_ID]
+
+
+@pytest.mark.parametrize(("how", "reply"), [("run", Reply.raw(REPEATED_ANSWER)), ("run_stream", sse(REPEATED_SSE))],
+                         ids=["run", "run_stream"])
+async def test_without_the_layer_pydantic_ai_refuses_calls_under_one_id(fake_vertex: FakeVertex, how: str,
+                                                                       reply: Reply) -> None:
+    fake_vertex.script(reply, Reply.text("Done."))
+    with pytest.raises(UnexpectedModelBehavior):
+        await run(agent(fake_vertex, wire_compat=False), how)

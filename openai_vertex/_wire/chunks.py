@@ -198,14 +198,15 @@ class ChunkNormaliser:
                 state.role = role_value
         index = None if raw_index is None else int(raw_index)
         call, _, repeated_id, repeated_name = state.route(call_id, index, function, self._remember)
-        if not (changed or repeated_id or repeated_name or index != call.index):
+        renamed = not repeated_id and call.id != call_id
+        if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
         parts = [b'{"choices":[{"delta":{', role or b"", b'"tool_calls":[{"function":{"arguments":', raw_arguments]
         if raw_name is not None and not repeated_name:
             parts += [b',"name":', raw_name]
         parts.append(b"}")
         if not repeated_id:
-            parts += [b',"id":', raw_id]
+            parts += [b',"id":', json.dumps(call.id).encode() if renamed else raw_id]
         parts += [b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]]
         return b"".join(parts)
 

@@ -33,7 +33,7 @@ from .hints import error_hint, with_hint
 from .models import publisher_model
 from .request_look import look
 from .splice import Spans
-from .signatures import SignatureCache, restore_signatures
+from .signatures import SignatureCache, restore_ids, restore_signatures
 from .sse import SSENormaliser
 
 
@@ -133,6 +133,7 @@ class WireLayer:
         if skipped:
             self._warn_skip()
         signed = self.signatures.messages.restore(messages)  # not in a tool-call array: no splice
+        signed |= self.signatures.renames and restore_ids(messages, self.signatures)  # tool messages too
         changed |= signed
         exchange = ChatExchange(streamed=payload.get("stream") is True, bare_model=bare_model)
         if restored and not signed and spans is not None and spans.usable:

@@ -44,6 +44,8 @@ def look(body: bytes, cache: SignatureCache, *, publisher_prefix: bool, skip_unk
         return None  # not an object as a serialiser writes one, or ASCII spelt as escapes
     if len(cache.messages) and b'"assistant"' in body:
         return None  # an assistant message whose signature the client may remember (message_signatures.py)
+    if cache.renames and b'"tool_call' in body:
+        return None  # a call that may go by an id the layer gave it (signatures.unique_id)
     streamed = False
     models: list[bytes] = []
     arrays: list[int] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from typing import Any
 
 from .._vertex import SKIP_SIGNATURE
@@ -40,9 +41,16 @@ class SignatureCache:
         # Sync clients are shared between threads; the lock is never held across I/O.
         self._lock = threading.Lock()
         self.messages = MessageSignatures()  # whole messages' signatures (message_signatures.py)
+        self._renamed: OrderedDict[str, str] = OrderedDict()  # id the layer gave a call -> Google's id
 
-    def remember(self, call_id: str, extra_content: dict[str, Any] | None, position: int = 0) -> None:
+    def remember(self, call_id: str, extra_content: dict[str, Any] | None, position: int = 0,
+                 sent: str | None = None) -> None:
+        """Remember a call; `sent` is the id Google gave it when the layer gave it another (`unique_id`)."""
         with self._lock:
+            if sent is not None and sent != call_id:
+                self._renamed[call_id] = sent
+                if len(self._renamed) > self._capacity:
+                    self._renamed.popitem(last=False)
             positions = self._entries.get(call_id)
             if positions is None:
                 positions = self._entries[call_id] = {}
@@ -54,6 +62,16 @@ class SignatureCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def renames(self) -> bool:
+        """Whether the layer has given any call an id other than Google's."""
+        return bool(self._renamed)
+
+    def sent_id(self, call_id: str) -> str | None:
+        """Google's id for a call the layer gave `call_id`, else None."""
+        with self._lock:
+            return self._renamed.get(call_id)
 
     def lookup(self, call_id: str, position: int = 0) -> tuple[bool, dict[str, Any] | None]:
         """Return whether the id was seen, and the `extra_content` of its call at `position`."""
@@ -67,17 +85,54 @@ class SignatureCache:
             return True, positions.get(position)
 
 
+def unique_id(sent: str, taken: Collection[str]) -> str:
+    """The id for another call that Google sent under `sent`, one not in `taken` (docs/vertex-wire.md §12.5).
+
+    OpenAI's ids are unique within a message, and code built on the SDK keys tool results by them (the Agents
+    SDK and pydantic-ai refuse a repeat); the layer gives Google's id back on the way out.
+    """
+    number = 2
+    while f"{sent}~{number}" in taken:
+        number += 1
+    return f"{sent}~{number}"
+
+
 def remember_calls(completion: dict[str, Any], cache: SignatureCache) -> None:
-    """Remember the tool calls of a parsed, non-streamed `chat.completion`."""
+    """Remember the tool calls of a parsed, non-streamed `chat.completion`; an id that repeats within a
+    message is made unique (`unique_id`)."""
     choices = completion.get("choices")
     for choice in choices if isinstance(choices, list) else ():
         message = choice.get("message") if isinstance(choice, dict) else None
         calls = message.get("tool_calls") if isinstance(message, dict) else None
+        taken: set[str] = set()
         for position, call in enumerate(calls if isinstance(calls, list) else ()):
-            call_id = call.get("id") if isinstance(call, dict) else None
-            if isinstance(call_id, str) and call_id:
+            sent = call.get("id") if isinstance(call, dict) else None
+            if isinstance(sent, str) and sent:
+                call_id = call["id"] = unique_id(sent, taken) if sent in taken else sent
+                taken.add(call_id)
                 extra = call.get("extra_content")
-                cache.remember(call_id, extra if isinstance(extra, dict) else None, position)
+                cache.remember(call_id, extra if isinstance(extra, dict) else None, position, sent)
+
+
+def restore_ids(messages: object, cache: SignatureCache) -> bool:
+    """Give back Google's id wherever the history names a call by the id the layer gave it."""
+    changed = False
+    for message in messages if isinstance(messages, list) else ():
+        if not isinstance(message, dict):
+            continue
+        if message.get("role") == "tool":
+            holders = [(message, "tool_call_id")]
+        elif message.get("role") == "assistant" and isinstance(message.get("tool_calls"), list):
+            holders = [(call, "id") for call in message["tool_calls"] if isinstance(call, dict)]
+        else:
+            continue
+        for holder, key in holders:
+            value = holder.get(key)
+            sent = cache.sent_id(value) if isinstance(value, str) else None
+            if sent is not None:
+                holder[key] = sent
+                changed = True
+    return changed
 
 
 def restore_signatures(messages: object, cache: SignatureCache, *, skip_unknown: bool) -> tuple[bool, bool]:

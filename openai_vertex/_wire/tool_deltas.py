@@ -8,22 +8,28 @@ parsed delta, and the byte path, which writes the common chunk shape without par
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from .._tool_calls import ToolCallGroups, wire_index
 from ._json import NOT_JSON, merge_missing
+from .signatures import unique_id
 
-Remember = Callable[[str, "dict[str, Any] | None", int], None]
-"""Called with a tool call's id, its `extra_content` (None when it came without one) and its position."""
+
+class Remember(Protocol):
+    """Called with a tool call's id, its `extra_content` (None when it came without one), its position and,
+    when the layer gave the call an id of its own, Google's."""
+
+    def __call__(self, call_id: str, extra_content: dict[str, Any] | None, position: int = 0,
+                 sent: str | None = None) -> None: ...
 
 
 class Call:
-    __slots__ = ("arguments", "extra", "id", "index", "name")
+    __slots__ = ("arguments", "extra", "id", "index", "name", "sent")
 
     def __init__(self, index: int, call_id: str | None) -> None:
         self.index = index
-        self.id = call_id
+        self.sent = call_id  # Google's id
+        self.id = call_id  # the id the SDK sees: Google's, unless another call of the choice had it first
         self.name: object = None
         self.extra: object = None
         # The pieces of the arguments; joined into one once they make a whole object, so that a long
@@ -67,12 +73,14 @@ class ChoiceState:
         known = self.groups.with_id(call_id)
         again = known is not None and _opens_arguments(function) and known.complete()
         call, opened = self.groups.call_for(call_id, index, again=again)
+        if again and opened and call.sent is not None:
+            call.id = unique_id(call.sent, {other.id for other in self.calls if other.id is not None})
         if isinstance(function, dict) and isinstance(function.get("arguments"), str):
             call.add_arguments(function["arguments"])
         repeated_id = False
-        if call.id is not None and call_id == call.id:
+        if call.id is not None and call_id == call.sent:
             if opened:
-                remember(call.id, None, call.index)
+                remember(call.id, None, call.index, call.sent)
             else:
                 repeated_id = True
         name = function.get("name") if isinstance(function, dict) else None
@@ -137,6 +145,9 @@ class ChoiceState:
             changed = True
         if repeated_id:
             del delta["id"]
+            changed = True
+        elif opened and call.id != call.sent:
+            delta["id"] = call.id
             changed = True
         if index != call.index:
             delta["index"] = call.index

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import openai
 import pytest
 
+from ..gemini import samples as gemini_samples
 from . import samples
-from .clients import ANSWER, USER, Kind, aggregate_by_index, create, final_completion, read_chunks
+from .clients import ANSWER, TOOL_CALL_ARGUMENTS, USER, Kind, aggregate_by_index, create, final_completion, read_chunks
 
 # §12.5: older Gemini used the function name as the call id; Google's Grok sample repeats one id across
 # parallel calls (issue 12). Two parallel calls under one id, only the first signed (as in §S6).
@@ -43,23 +45,49 @@ class TwoTurns:
         return self.first() if len(self.bodies) == 1 else self.kind.response(200, ANSWER)
 
 
-def dict_history() -> list[dict[str, Any]]:
-    """The second turn as a framework rebuilds it: plain dicts, `extra_content` dropped."""
-    calls = [{key: value for key, value in call.items() if key != "extra_content"} for call in REPEATED_CALLS]
+UNIQUE_IDS = [REPEATED_ID, f"{REPEATED_ID}~2"]  # what the SDK sees: OpenAI's ids are unique in a message
+
+
+def dict_history(ids: list[str]) -> list[dict[str, Any]]:
+    """The second turn as a framework rebuilds it from the ids it got: plain dicts, `extra_content` dropped."""
+    calls = [{**{key: value for key, value in call.items() if key != "extra_content"}, "id": call_id}
+             for call, call_id in zip(REPEATED_CALLS, ids)]
     return [USER, {"role": "assistant", "tool_calls": calls},
-            *({"role": "tool", "tool_call_id": REPEATED_ID, "content": "21 C"} for _ in calls)]
+            *({"role": "tool", "tool_call_id": call_id, "content": "21 C"} for call_id in ids)]
 
 
-def replayed_extras(server: TwoTurns) -> list[Any]:
-    return [call.get("extra_content") for call in server.bodies[1]["messages"][1]["tool_calls"]]
+def replayed(server: TwoTurns) -> list[Any]:
+    """What Google got back of each call: its id and `extra_content`, and the tool messages' ids."""
+    messages = server.bodies[1]["messages"]
+    return [(call["id"], call.get("extra_content")) for call in messages[1]["tool_calls"]] + [
+        message["tool_call_id"] for message in messages[2:]]
 
 
-async def test_signature_goes_back_only_on_the_call_it_came_with(kind: Kind) -> None:
+GOOGLES_IDS_BACK = [(REPEATED_ID, samples.SIGNATURE), (REPEATED_ID, None), REPEATED_ID, REPEATED_ID]
+
+
+async def test_calls_under_one_id_get_unique_ids_and_google_gets_its_own_back(kind: Kind) -> None:
     server = TwoTurns(kind, lambda: kind.response(200, REPEATED_ANSWER))
     client = kind.client(server)
+    completion = await create(client)
+    ids = [call.id for call in completion.choices[0].message.tool_calls]
+    assert ids == UNIQUE_IDS
+    await create(client, messages=dict_history(ids))
+    assert replayed(server) == GOOGLES_IDS_BACK  # the signature only on the call it came with
+
+
+async def test_google_gets_its_ids_back_when_no_call_was_signed(kind: Kind) -> None:
+    unsigned = REPEATED_ANSWER.replace(json.dumps(samples.SIGNATURE).encode(), b"null")
+    server = TwoTurns(kind, lambda: kind.response(200, unsigned))
+    client = kind.client(server)
     await create(client)
-    await create(client, messages=dict_history())
-    assert replayed_extras(server) == [samples.SIGNATURE, None]
+    await create(client, messages=dict_history(UNIQUE_IDS))
+    assert replayed(server) == [(REPEATED_ID, None), (REPEATED_ID, None), REPEATED_ID, REPEATED_ID]
+
+
+async def test_without_the_layer_the_ids_repeat(kind: Kind) -> None:
+    completion = await create(kind.client(lambda request: kind.response(200, REPEATED_ANSWER), layer=False))
+    assert [call.id for call in completion.choices[0].message.tool_calls] == [REPEATED_ID] * 2
 
 
 async def test_streamed_calls_under_one_id_stay_apart(kind: Kind) -> None:
@@ -68,10 +96,10 @@ async def test_streamed_calls_under_one_id_stay_apart(kind: Kind) -> None:
     completion = await final_completion(client)
 
     calls = completion.choices[0].message.tool_calls
-    assert [call.id for call in calls] == [REPEATED_ID] * 2
+    assert [call.id for call in calls] == UNIQUE_IDS
     assert [json.loads(call.function.arguments) for call in calls] == [{"location": "Paris"}, {"location": "London"}]
-    await create(client, messages=dict_history())
-    assert replayed_extras(server) == [samples.SIGNATURE, None]
+    await create(client, messages=dict_history(UNIQUE_IDS))
+    assert replayed(server) == GOOGLES_IDS_BACK
 
 
 async def test_streamed_calls_under_one_id_stay_apart_in_a_plain_loop(kind: Kind) -> None:
@@ -123,3 +151,13 @@ async def test_rejected_model_with_publisher_gets_the_location_hint_not_the_id_h
     message = caught.value.body["message"]
     assert message.startswith(samples.NOT_FOUND_MESSAGE + " (openai_vertex: Some models are served only on regional")
     assert "names no publisher" not in message
+
+
+async def test_section_s2_under_one_id_gets_unique_ids_on_the_byte_path(kind: Kind) -> None:
+    # §S2 (DOC) with both calls under the function's name, as older Gemini named them (§12.5): its chunks
+    # are the common shape the normaliser writes without parsing (chunks.py).
+    body = re.sub(rb'"function-call-[0-9a-f-]+"', b'"get_current_weather"', gemini_samples.TOOL_CALL_SSE)
+    chunks = await read_chunks(kind.client(lambda request: kind.sse(body, 0)))
+    calls = aggregate_by_index(chunks)
+    assert [call["id"] for call in calls] == ["get_current_weather", "get_current_weather~2"]
+    assert [json.loads(call["arguments"]) for call in calls] == list(TOOL_CALL_ARGUMENTS)

@@ -30,7 +30,7 @@ def events(stream: bytes) -> list[Event]:
 
 def normalise(pieces: list[bytes], remembered: dict[str, Any] | None = None) -> bytes:
     store = {} if remembered is None else remembered
-    normaliser = SSENormaliser(ChunkNormaliser(lambda call_id, extra, position: store.__setitem__(call_id, extra)))
+    normaliser = SSENormaliser(ChunkNormaliser(lambda call_id, extra, position=0, sent=None: store.__setitem__(call_id, extra)))
     return b"".join(normaliser.feed(piece) for piece in pieces) + normaliser.close()
 
 
