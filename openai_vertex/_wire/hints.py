@@ -46,10 +46,12 @@ def error_hint(status: int, method: str, path: str, request_body: bytes | None, 
     a model id the request sent without a publisher, none being known for it (models.py)."""
     if status == 404 and method == "GET" and "/models" in path and _after_endpoint(path).startswith("models"):
         return NO_MODELS_ROUTE
+    if status in (401, 403, 429):  # credentials and quota: the cause is not the route or the location
+        return None
     location = _LOCATION.search(path)
     if path.endswith("/embeddings") and location is not None and location.group(1) == "global":
         return EMBEDDINGS_GLOBAL
-    if status in (401, 403, 429) or status >= 500:
+    if status >= 500:
         return None
     model = _model(request_body).lower()
     if path.endswith("/chat/completions") and "claude" in model:

@@ -102,8 +102,8 @@ def _request_images(message: dict[str, Any]) -> list[str]:
 
 def _digest(content: object, images: list[str]) -> bytes | None:
     if isinstance(content, list):
-        content = "".join(part.get("text", "") for part in content
-                          if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str))
+        content = "".join(part["text"] for part in content if isinstance(part, dict)
+                          and part.get("type") == "text" and isinstance(part.get("text"), str))
     text = content if isinstance(content, str) else ""
     if not text and not images:
         return None
