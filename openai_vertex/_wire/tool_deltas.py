@@ -43,7 +43,8 @@ class Call:
 
     def complete(self) -> bool:
         """Whether the arguments received so far are a whole JSON object (the call is done)."""
-        if not self.arguments or not self.arguments[-1].rstrip().endswith("}"):
+        last = next((piece for piece in reversed(self.arguments) if piece.strip()), "")
+        if not last.rstrip().endswith("}"):
             return False  # an object ends with `}`: no parse (and no exception) for the common pieces
         try:
             return isinstance(json.loads("".join(self.arguments)), dict)
