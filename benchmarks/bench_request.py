@@ -1,6 +1,6 @@
 """What one request costs through each client, beside a static-key `openai.OpenAI` (a benchmark, not a test).
 
-    python benchmarks/bench_request.py [--rounds 15] [--requests 200]
+    python benchmarks/bench_request.py [--rounds 15] [--requests 200] [--case NAME ...]
 
 Every variant is a sync `openai.OpenAI` on an httpx2 (openai >= 3) or httpx `MockTransport` that answers
 the same bytes, so the figures are the client-side cost alone: building and sending the request, auth,
@@ -49,8 +49,10 @@ class FreshCredentials(ga_credentials.Credentials):
         self.expiry = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + datetime.timedelta(days=1)
 
 
-def completion(content: str | None, tool_call: bool) -> bytes:
+def completion(content: str | None, tool_call: bool, *, signed_message: bool = False) -> bytes:
     message: dict[str, Any] = {"role": "assistant", "content": content}
+    if signed_message:  # Gemini 3 signs a text turn itself (docs/vertex-wire.md §6)
+        message["extra_content"] = {"google": {"thought_signature": SIGNATURE}}
     if tool_call:
         message["tool_calls"] = [{"id": CALL_ID, "type": "function",
                                   "extra_content": {"google": {"thought_signature": SIGNATURE}},
@@ -82,13 +84,18 @@ CASES: dict[str, tuple[bytes, Any]] = {
     "100 KB answer, no tool call": (completion("It is sunny. " * 7700, False), SHORT),
     "100 KB request, no rewrite": (completion("ok", False), history(100_000, signed=True)),
     "100 KB request, signature restored": (completion("ok", False), history(100_000, signed=False)),
+    # The client remembers a signed text turn, so a history with assistant messages takes the full path.
+    "100 KB request, after a signed text turn": (completion("ok", False), history(100_000, signed=True)),
 }
+# The turn before each case's requests: a signed tool call, or a signed text turn.
+BEFORE: dict[str, bytes] = {"100 KB request, after a signed text turn": completion("Hello.", False,
+                                                                                   signed_message=True)}
 
 
-def answering(answer: bytes) -> Any:
-    """A client whose first answer is a signed tool call (the turn before, in every case), then `answer`."""
+def answering(answer: bytes, before: bytes | None = None) -> Any:
+    """A client whose first answer is `before` (by default a signed tool call: the turn before), then `answer`."""
     headers = {"content-type": "application/json; charset=UTF-8"}
-    answers = [completion(None, True)]
+    answers = [completion(None, True) if before is None else before]
 
     def handle(request: Any) -> Any:
         return FAMILY.Response(200, headers=headers, content=answers.pop() if answers else answer)
@@ -133,11 +140,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--requests", type=int, default=200, help="requests per variant per round")
+    parser.add_argument("--case", action="append", choices=list(CASES), help="only these cases (repeatable)")
     args = parser.parse_args()
     print(f"openai {openai.__version__} on {FAMILY.__name__}; {args.rounds} rounds x {args.requests} requests; "
           "CPU time per request, ratio to `static key`: median [lowest, highest round]")
     for case, (answer, messages) in CASES.items():
-        clients = variants(answer)
+        if args.case and case not in args.case:
+            continue
+        before = BEFORE.get(case)
+        clients = variants(answer, lambda body: answering(body, before))
         for client in clients.values():  # the turn before: the wire layer sees the signed call
             client.chat.completions.create(model=MODEL, messages=SHORT)
         results = sliced({name: timer(client, messages) for name, client in clients.items()}, args.rounds,

@@ -31,7 +31,7 @@ from ._json import dumps, loads_object, merge_missing
 from .completion import fix_parsed
 from .hints import error_hint, with_hint
 from .models import publisher_model
-from .request_look import look
+from .request_look import look, would_restore
 from .splice import Spans
 from .signatures import SignatureCache, restore_ids, restore_signatures
 from .sse import SSENormaliser
@@ -128,7 +128,8 @@ class WireLayer:
             merge_missing(extra_body, {"google": payload.pop("google")})
             changed = True
         messages = payload.get("messages")
-        spans = None if changed else Spans(body, messages)  # read before the restore changes the calls
+        # Where the calls sit in the bytes, read before the restore changes them; only when one will change.
+        spans = None if changed or not self._will_restore(messages) else Spans(body, messages)
         restored, skipped = restore_signatures(messages, self.signatures, skip_unknown=self.skip_unknown_signatures)
         if skipped:
             self._warn_skip()
@@ -166,6 +167,13 @@ class WireLayer:
     def fix_parsed(self, completion: object) -> None:
         """Fix a whole chat completion as the SDK parsed it, in place, and remember its tool calls."""
         fix_parsed(completion, self.signatures)
+
+    def _will_restore(self, messages: object) -> bool:
+        """Whether `restore_signatures` will change a call (asked of the memory as it asks)."""
+        return any(would_restore(message["tool_calls"], self.signatures, self.skip_unknown_signatures)
+                   for message in (messages if isinstance(messages, list) else ())
+                   if isinstance(message, dict) and message.get("role") == "assistant"
+                   and isinstance(message.get("tool_calls"), list))
 
     def _warn_skip(self) -> None:
         if not self._warned_skip:

@@ -27,7 +27,10 @@ class MessageSignatures:
 
     def __init__(self, capacity: int = MAX_REMEMBERED_MESSAGES) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
+        # digest -> (extra_content, the text's length); lengths counted, so that most messages of a history
+        # are ruled out without hashing them (an equal digest needs an equal text).
+        self._entries: OrderedDict[bytes, tuple[dict[str, Any], int]] = OrderedDict()
+        self._lengths: dict[int, int] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -38,15 +41,21 @@ class MessageSignatures:
         extra = message.get("extra_content")
         if not isinstance(extra, dict) or not _signed(extra):
             return
-        key = _digest(message.get("content"), images)
+        text = _text(message.get("content"))
+        key = _digest(text, images)
         if key is None:
             return
         with self._lock:
             known = self._entries.get(key)
-            self._entries[key] = extra if known is None or known == extra else _AMBIGUOUS
+            if known is None:
+                self._lengths[len(text)] = self._lengths.get(len(text), 0) + 1
+            self._entries[key] = (extra if known is None or known[0] == extra else _AMBIGUOUS, len(text))
             self._entries.move_to_end(key)
             if len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+                _, (_, length) = self._entries.popitem(last=False)
+                self._lengths[length] -= 1
+                if not self._lengths[length]:
+                    del self._lengths[length]
 
     def restore(self, messages: object) -> bool:
         """Put remembered `extra_content` back on assistant messages that lack one; return whether any changed."""
@@ -56,9 +65,13 @@ class MessageSignatures:
         for message in messages:
             if not isinstance(message, dict) or message.get("role") != "assistant" or "extra_content" in message:
                 continue
-            key = _digest(message.get("content"), _request_images(message))
+            text = _text(message.get("content"))
+            if len(text) not in self._lengths:
+                continue
+            key = _digest(text, _request_images(message))
             with self._lock:
-                extra = self._entries.get(key) if key is not None else None
+                entry = self._entries.get(key) if key is not None else None
+            extra = entry[0] if entry is not None else None
             if extra:  # not None, not ambiguous
                 message["extra_content"] = extra
                 changed = True
@@ -100,11 +113,15 @@ def _request_images(message: dict[str, Any]) -> list[str]:
     return images
 
 
-def _digest(content: object, images: list[str]) -> bytes | None:
+def _text(content: object) -> str:
+    """A message's text: its `content` string, or the text parts of a `content` list joined."""
     if isinstance(content, list):
-        content = "".join(part["text"] for part in content if isinstance(part, dict)
-                          and part.get("type") == "text" and isinstance(part.get("text"), str))
-    text = content if isinstance(content, str) else ""
+        return "".join(part["text"] for part in content if isinstance(part, dict)
+                       and part.get("type") == "text" and isinstance(part.get("text"), str))
+    return content if isinstance(content, str) else ""
+
+
+def _digest(text: str, images: list[str]) -> bytes | None:
     if not text and not images:
         return None
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)

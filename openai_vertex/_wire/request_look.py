@@ -76,7 +76,7 @@ def look(body: bytes, cache: SignatureCache, *, publisher_prefix: bool, skip_unk
     if arrays and (skip_unknown or len(cache)):
         for start in arrays:
             found = array_at(body, start)
-            if found is None or _would_restore(found[0], cache, skip_unknown):
+            if found is None or would_restore(found[0], cache, skip_unknown):
                 return None
     return streamed, bare
 
@@ -114,7 +114,7 @@ def array_at(body: bytes, start: int) -> tuple[list[Any], int] | None:
     return None
 
 
-def _would_restore(calls: list[Any], cache: SignatureCache, skip_unknown: bool) -> bool:
+def would_restore(calls: list[Any], cache: SignatureCache, skip_unknown: bool) -> bool:
     """Whether `restore_signatures` could change one of these calls (it asks the cache the same way)."""
     for position, call in enumerate(calls):
         if not isinstance(call, dict) or has_signature(call):

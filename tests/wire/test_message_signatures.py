@@ -12,6 +12,7 @@ import copy
 import json
 from typing import Any
 
+from openai_vertex._wire.message_signatures import MessageSignatures
 from openai_vertex.testing import sample_png
 
 from ..gemini import samples as gemini_samples
@@ -112,3 +113,14 @@ async def test_a_message_that_kept_its_own_extra_content_is_left_alone(kind: Kin
     kept = {"google": {"thought_signature": "<KEPT_BY_THE_APP>"}}
     await create(client, messages=follow_up({"role": "assistant", "content": TEXT, "extra_content": kept}))
     assert server.assistant_extras() == [kept]
+
+
+def test_the_memory_is_bounded_and_forgets_the_oldest() -> None:
+    memory = MessageSignatures(capacity=2)
+    for number, text in enumerate(["one", "three", "fifteen"]):
+        memory.remember({"role": "assistant", "content": text,
+                         "extra_content": {"google": {"thought_signature": f"<S{number}>"}}}, [])
+    history = [{"role": "assistant", "content": text} for text in ("one", "three", "fifteen")]
+    assert memory.restore(history) is True and len(memory) == 2
+    assert [message.get("extra_content") for message in history] == [
+        None, {"google": {"thought_signature": "<S1>"}}, {"google": {"thought_signature": "<S2>"}}]
