@@ -20,6 +20,7 @@ The transport adapters that apply it to httpx and httpx2 clients are in `transpo
 
 from __future__ import annotations
 
+import logging
 import sys
 import warnings
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from .splice import Spans
 from .signatures import SignatureCache, restore_ids, restore_signatures
 from .sse import SSENormaliser
 
+
+_log = logging.getLogger("openai_vertex.wire")
 
 # The packages between a user's `create()` call and the wire layer, which a warning should point past.
 _PLUMBING = frozenset({"openai_vertex", "openai", "httpx", "httpx2", "httpcore", "httpcore2", "anyio", "asyncio",
@@ -120,6 +123,7 @@ class WireLayer:
             if sent != model:
                 payload["model"] = sent
                 changed = True
+                _log.debug("Sent the model id %r as %r: Vertex names models publisher/model.", model, sent)
             elif "/" not in model:
                 bare_model = model
         google = payload.get("google")
@@ -127,15 +131,21 @@ class WireLayer:
         if isinstance(extra_body, dict):
             merge_missing(extra_body, {"google": payload.pop("google")})
             changed = True
+            _log.debug("Moved the request's top-level `google` block under extra_body.google, where Vertex reads it.")
         messages = payload.get("messages")
         # Where the calls sit in the bytes, read before the restore changes them; only when one will change.
         spans = None if changed or not self._will_restore(messages) else Spans(body, messages)
         restored, skipped = restore_signatures(messages, self.signatures, skip_unknown=self.skip_unknown_signatures)
         if skipped:
             self._warn_skip()
-        signed = self.signatures.messages.restore(messages)  # not in a tool-call array: no splice
-        signed |= self.signatures.renames and restore_ids(messages, self.signatures)  # tool messages too
+        signed_messages = self.signatures.messages.restore(messages)  # not in a tool-call array: no splice
+        ids_back = self.signatures.renames and restore_ids(messages, self.signatures)  # tool messages too
+        signed = signed_messages or ids_back
         changed |= signed
+        if restored or signed:
+            _log.debug("Put back what the history lost:%s%s%s.", " tool-call thought signatures" if restored else "",
+                       " message thought signatures" if signed_messages else "",
+                       " Google's own tool-call ids" if ids_back else "")
         exchange = ChatExchange(streamed=payload.get("stream") is True, bare_model=bare_model)
         if restored and not signed and spans is not None and spans.usable:
             return spans.spliced(), exchange  # only the calls' bytes change (splice.py)
@@ -162,6 +172,7 @@ class WireLayer:
         hint = error_hint(status_code, method, path, sent, bare_model)
         if hint is None:
             return _Buffered(unwrap_error_body)
+        _log.debug("Vertex answered %d; telling the caller what to change: %s", status_code, hint)
         return _Buffered(lambda body: with_hint(unwrap_error_body(body), hint, status_code))
 
     def fix_parsed(self, completion: object) -> None:

@@ -9,6 +9,7 @@ documents for history from another provider, and only when asked to.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Collection
@@ -17,6 +18,8 @@ from typing import Any
 from .._vertex import SKIP_SIGNATURE
 from ._json import merge_missing
 from .message_signatures import MessageSignatures
+
+_log = logging.getLogger("openai_vertex.wire")
 
 MAX_REMEMBERED_CALLS = 4096
 """Tool calls remembered per client. An agent makes a few calls a turn, so this spans hundreds of turns,
@@ -48,6 +51,7 @@ class SignatureCache:
         """Remember a call; `sent` is the id Google gave it when the layer gave it another (`unique_id`)."""
         with self._lock:
             if sent is not None and sent != call_id:
+                _log.debug("Tool-call id %r repeats within one message; the SDK sees %r.", sent, call_id)
                 self._renamed[call_id] = sent
                 if len(self._renamed) > self._capacity:
                     self._renamed.popitem(last=False)

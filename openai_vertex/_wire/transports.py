@@ -8,6 +8,7 @@ implementation of every rewrite.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["install_wire_layer"]
 
 _T = TypeVar("_T")
+_log = logging.getLogger("openai_vertex.wire")
 _REQUEST_NOT_READ = tuple(module.RequestNotRead for module in FAMILIES)
 
 
@@ -106,6 +108,7 @@ def _other_route(request: Any) -> tuple[Any, EmbeddingsExchange | None]:
         beta = beta_path(path)
         if beta is not None:
             request.url = request.url.copy_with(path=beta)  # same host: the credentials stay at home
+            _log.debug("Sent %s of a stored response to v1beta1, where Google serves it.", request.method)
         return request, None
     if request.method == "POST" and path.endswith("/embeddings"):
         try:
@@ -113,6 +116,7 @@ def _other_route(request: Any) -> tuple[Any, EmbeddingsExchange | None]:
         except _REQUEST_NOT_READ:
             return request, None
         if result is not None:
+            _log.debug("Sent the embeddings request without encoding_format=base64 (Google documents floats).")
             return _with_body(request, result[0]), result[1]
     return request, None
 

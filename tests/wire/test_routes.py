@@ -6,6 +6,7 @@ Each test runs on every kind of client; the `layer=False` counter-tests show wha
 from __future__ import annotations
 
 import array
+import logging
 import base64
 import json
 from typing import Any
@@ -182,3 +183,35 @@ async def test_gemini_on_the_responses_api_says_to_use_chat_completions(kind: Ki
     message = caught.value.body["message"]
     assert message.startswith("Invalid model.")
     assert (RESPONSES_GEMINI in message) is hinted
+
+
+# -- what the layer did, in the `openai_vertex.wire` logger (DEBUG), never a secret --------------------
+
+async def test_what_the_layer_changed_is_logged(kind: Kind, caplog: pytest.LogCaptureFixture) -> None:
+    from .clients import ANSWER
+    from .test_ids import REPEATED_ANSWER, UNIQUE_IDS, dict_history
+
+    caplog.set_level(logging.DEBUG, logger="openai_vertex")
+    answers = iter([REPEATED_ANSWER, ANSWER, EMBEDDINGS_ANSWER, json.dumps(RESPONSE).encode(), MODELS_404])
+    secret = "sk-this-key-must-never-be-logged"
+    sdk_class = openai.AsyncOpenAI if kind.is_async else openai.OpenAI
+    client = sdk_class(api_key=secret, base_url=REGIONAL_URL, max_retries=0, http_client=kind.http_client(
+        lambda request: kind.response(404 if request.url.path.endswith("/models") else 200,
+                                      next(answers))))
+    await create(client, model="gemini-2.5-flash")
+    await create(client, messages=dict_history(UNIQUE_IDS))
+    await settle(client.embeddings.create(model=E5, input="Hello"))
+    await settle(client.responses.retrieve("resp_0cfe1a2b"))
+    with pytest.raises(openai.NotFoundError):
+        await settle(client.models.list())
+
+    messages = [record.getMessage() for record in caplog.records if record.name == "openai_vertex.wire"]
+    assert "Sent the model id 'gemini-2.5-flash' as 'google/gemini-2.5-flash': Vertex names models " \
+           "publisher/model." in messages
+    assert "Tool-call id 'get_current_temperature' repeats within one message; the SDK sees " \
+           "'get_current_temperature~2'." in messages
+    assert "Put back what the history lost: tool-call thought signatures Google's own tool-call ids." in messages
+    assert any(m.startswith("Sent the embeddings request without encoding_format=base64") for m in messages)
+    assert "Sent GET of a stored response to v1beta1, where Google serves it." in messages
+    assert any(m.startswith("Vertex answered 404; telling the caller what to change: Vertex AI's") for m in messages)
+    assert not any(secret in record.getMessage() for record in caplog.records)
