@@ -186,6 +186,35 @@ async def test_agents_streamed_parallel_calls_stay_apart(fake_vertex: FakeVertex
         (first["id"], "Sunny in Paris, 21 degrees."), (second["id"], "Sunny in Rome, 21 degrees.")]
 
 
+@pytest.mark.parametrize("wire_compat", [True, False], ids=["layer", "no-layer"])
+async def test_agents_run_parallel_calls_under_one_id(fake_vertex: FakeVertex, wire_compat: bool) -> None:
+    """docs/vertex-wire.md §12.5: two calls under one id (`tests/wire/test_ids.py`'s answer). The Agents SDK
+    refuses a repeated id; the layer makes them unique, and Vertex gets Google's ids back."""
+    from .wire.test_ids import REPEATED_ANSWER, REPEATED_ID
+
+    agents = framework("agents")
+
+    def get_current_temperature(location: str) -> str:
+        """The temperature in a place."""
+        return f"21 C in {location}"
+
+    client = async_vertex_client(base_url=fake_vertex.base_url, credentials=fake_vertex.service_account_credentials(),
+                                 wire_compat=wire_compat, max_retries=0)
+    agent = agents.Agent(name="weather", instructions="Answer with the weather.", tools=[
+        agents.function_tool(get_current_temperature)], model=agents.OpenAIChatCompletionsModel(
+        model=GEMINI_3, openai_client=client))
+    fake_vertex.script(Reply.raw(REPEATED_ANSWER), Reply.text("Done."))
+    run = agents.Runner.run(agent, "Weather?", run_config=agents.RunConfig(tracing_disabled=True))
+    if not wire_compat:
+        with pytest.raises(agents.exceptions.ModelBehaviorError, match="reused a tool call ID"):
+            await run
+        return
+    assert (await run).final_output == "Done."
+    replies = [(m["tool_call_id"], m["content"]) for m in fake_vertex.chat_requests[1].json["messages"]
+               if m["role"] == "tool"]
+    assert replies == [(REPEATED_ID, "21 C in Paris"), (REPEATED_ID, "21 C in London")]
+
+
 # -- LangChain -------------------------------------------------------------------------------------
 
 
