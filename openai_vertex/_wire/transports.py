@@ -116,7 +116,8 @@ def _other_route(request: Any) -> tuple[Any, EmbeddingsExchange | None]:
         except _REQUEST_NOT_READ:
             return request, None
         if result is not None:
-            _log.debug("Sent the embeddings request without encoding_format=base64 (Google documents floats).")
+            _log.debug("Sent the embeddings request without encoding_format=base64, which Google does not "
+                       "document for this route.")
             return _with_body(request, result[0]), result[1]
     return request, None
 
