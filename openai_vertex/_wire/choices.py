@@ -93,14 +93,15 @@ def join_text_parts(holder: dict[str, Any]) -> bool:
     content = holder.get("content")
     if not isinstance(content, list):
         return False
-    texts = [_text_of(part) for part in content]
+    texts = [text_of(part) for part in content]
     if any(text is None for text in texts):
         return False
     holder["content"] = "".join(text for text in texts if text is not None)
     return True
 
 
-def _text_of(part: object) -> str | None:
+def text_of(part: object) -> str | None:
+    """The text of a content part (a string, or a part of type `text`), else None."""
     if isinstance(part, str):
         return part
     if isinstance(part, dict) and part.get("type", "text") == "text" and isinstance(part.get("text"), str):

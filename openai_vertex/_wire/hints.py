@@ -14,6 +14,7 @@ import re
 
 from ._json import NOT_JSON, dumps, loads_object
 from .error_envelope import find_error
+from .._vertex import HINT_OPENS
 from .models import GOOGLE_FAMILIES
 
 _LOCATION = re.compile(r"/locations/([^/]+)/")
@@ -68,8 +69,8 @@ def error_hint(status: int, method: str, path: str, request_body: bytes | None, 
 
 
 def with_hint(body: bytes, hint: str, status: int) -> bytes:
-    """Google's error with `hint` after its message; a body that is not Google's JSON error (the HTML 404
-    page) becomes one, its text kept in the message."""
+    """Google's error, list-wrapped or not, as the object the SDK reads, with `hint` after its message; a body
+    that is not Google's JSON error (the HTML 404 page) becomes one, its text kept in the message."""
     try:
         error = find_error(json.loads(body))
     except NOT_JSON:
@@ -79,7 +80,7 @@ def with_hint(body: bytes, hint: str, status: int) -> bytes:
         error = {"error": {"code": status, "message": text, "status": _STATUS.get(status, "UNKNOWN")}}
     details = error["error"]
     message = details.get("message")
-    details["message"] = (f"{message} " if isinstance(message, str) and message else "") + f"(openai_vertex: {hint})"
+    details["message"] = (f"{message} " if isinstance(message, str) and message else "") + f"{HINT_OPENS}{hint})"
     return dumps(error)
 
 

@@ -3,7 +3,8 @@
 Vertex's OpenAI-compatible endpoint differs from OpenAI's wire format in ways that break the openai SDK
 and the frameworks on top of it (docs/vertex-wire.md §3, §5-§8). `WireLayer` decides, per exchange:
 
-- requests (JSON bodies of `POST .../chat/completions` only; everything else passes byte for byte):
+- requests (JSON bodies of `POST .../chat/completions`; the routes beside it as `routes.py` says; everything
+  else passes byte for byte):
   a model id gets the publisher it lacks where one is known (`models.py`); a top-level `google` block (the common
   `extra_body={"google": ...}` slip, which Vertex silently ignores) moves under `extra_body.google`;
   thought signatures the history lost are put back (`signatures.py`, `message_signatures.py`);
@@ -142,10 +143,11 @@ class WireLayer:
         ids_back = self.signatures.renames and restore_ids(messages, self.signatures)  # tool messages too
         signed = signed_messages or ids_back
         changed |= signed
-        if restored or signed:
-            _log.debug("Put back what the history lost:%s%s%s.", " tool-call thought signatures" if restored else "",
-                       " message thought signatures" if signed_messages else "",
-                       " Google's own tool-call ids" if ids_back else "")
+        lost = [what for what, done in (("tool-call thought signatures", restored),
+                                        ("message thought signatures", signed_messages),
+                                        ("Google's own tool-call ids", ids_back)) if done]
+        if lost:
+            _log.debug("Put back what the history lost: %s.", " ".join(lost))
         exchange = ChatExchange(streamed=payload.get("stream") is True, bare_model=bare_model)
         if restored and not signed and spans is not None and spans.usable:
             return spans.spliced(), exchange  # only the calls' bytes change (splice.py)
@@ -173,7 +175,7 @@ class WireLayer:
         if hint is None:
             return _Buffered(unwrap_error_body)
         _log.debug("Vertex answered %d; telling the caller what to change: %s", status_code, hint)
-        return _Buffered(lambda body: with_hint(unwrap_error_body(body), hint, status_code))
+        return _Buffered(lambda body: with_hint(body, hint, status_code))
 
     def fix_parsed(self, completion: object) -> None:
         """Fix a whole chat completion as the SDK parsed it, in place, and remember its tool calls."""

@@ -18,6 +18,9 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from .._vertex import thought_signature
+from .choices import text_of
+
 MAX_REMEMBERED_MESSAGES = 1024
 _AMBIGUOUS: dict[str, Any] = {}
 
@@ -39,7 +42,7 @@ class MessageSignatures:
     def remember(self, message: dict[str, Any], images: list[str]) -> None:
         """Remember the signed `extra_content` of an answer's message; `images` are its images' base64."""
         extra = message.get("extra_content")
-        if not isinstance(extra, dict) or not _signed(extra):
+        if not isinstance(extra, dict) or not thought_signature(message):
             return
         text = _text(message.get("content"))
         key = _digest(text, images)
@@ -114,10 +117,10 @@ def _request_images(message: dict[str, Any]) -> list[str]:
 
 
 def _text(content: object) -> str:
-    """A message's text: its `content` string, or the text parts of a `content` list joined."""
+    """A message's text: its `content` string, or the text parts of a `content` list joined (as `choices.py`
+    reads them), so that an answer and its rebuilt copy give the same text whichever shape each has."""
     if isinstance(content, list):
-        return "".join(part["text"] for part in content if isinstance(part, dict)
-                       and part.get("type") == "text" and isinstance(part.get("text"), str))
+        return "".join(text for text in map(text_of, content) if text is not None)
     return content if isinstance(content, str) else ""
 
 
@@ -130,7 +133,3 @@ def _digest(text: str, images: list[str]) -> bytes | None:
         digest.update(image.encode("ascii", "replace"))
     return digest.digest()
 
-
-def _signed(extra: object) -> bool:
-    google = extra.get("google") if isinstance(extra, dict) else None
-    return isinstance(google, dict) and bool(google.get("thought_signature"))

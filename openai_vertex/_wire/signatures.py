@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Collection
 from typing import Any
 
-from .._vertex import SKIP_SIGNATURE
+from .._vertex import SKIP_SIGNATURE, thought_signature
 from ._json import merge_missing
 from .message_signatures import MessageSignatures
 
@@ -170,6 +170,4 @@ def _skip_sentinel() -> dict[str, Any]:
 
 
 def has_signature(call: dict[str, Any]) -> bool:
-    extra = call.get("extra_content")
-    google = extra.get("google") if isinstance(extra, dict) else None
-    return isinstance(google, dict) and bool(google.get("thought_signature"))
+    return bool(thought_signature(call))

@@ -89,8 +89,9 @@ def _subclass(cls: type[_T], base: type) -> type[_T]:
 
 def _prepare(layer: WireLayer, request: Any) -> tuple[Any, ChatExchange | EmbeddingsExchange | None]:
     """Rewrite a chat-completion request if needed; other routes as routes.py says; anything else untouched."""
-    if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
-        return _other_route(request)
+    path = request.url.path
+    if request.method != "POST" or not path.endswith("/chat/completions"):
+        return _other_route(request, path)
     try:
         body = request.content
     except _REQUEST_NOT_READ:  # a streamed body: not one the SDK builds for chat completions
@@ -102,8 +103,7 @@ def _prepare(layer: WireLayer, request: Any) -> tuple[Any, ChatExchange | Embedd
     return (request if new_body is body else _with_body(request, new_body)), exchange
 
 
-def _other_route(request: Any) -> tuple[Any, EmbeddingsExchange | None]:
-    path = request.url.path
+def _other_route(request: Any, path: str) -> tuple[Any, EmbeddingsExchange | None]:
     if "/responses/" in path:
         beta = beta_path(path)
         if beta is not None:
