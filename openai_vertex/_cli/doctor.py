@@ -179,8 +179,9 @@ def _check_call(
                 model=args.model, messages=[{"role": "user", "content": _TEST_PROMPT}]
             )
     except openai.APIStatusError as exc:
-        report.fail("test call", f"{args.model} → HTTP {exc.status_code}: {api_error_message(exc)}",
-                    _status_fix(exc.status_code, args.model, project, location))
+        fix = _status_fix(exc.status_code, args.model, project, location)  # said in flags: one piece of advice
+        message = api_error_message(exc, hint=not fix)
+        report.fail("test call", f"{args.model} → HTTP {exc.status_code}: {message}", fix)
         return
     except openai.APIConnectionError as exc:
         report.fail("test call", f"could not reach {base_url}: {exc}", "check the network, proxy and --base-url")

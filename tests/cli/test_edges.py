@@ -76,6 +76,13 @@ def test_doctor_404_hint_fits_the_location(capsys: pytest.CaptureFixture[str], f
     assert ("try --location global" in out) is suggests_global
 
 
+def test_doctor_gives_one_piece_of_advice_for_a_404(capsys: pytest.CaptureFixture[str], fake: FakeVertex) -> None:
+    fake.script(Reply.error(404, "Publisher Model `google/gemini-9` was not found."))
+    _, out, _ = run(capsys, "doctor", "--base-url", fake.base_url, "--model", "google/gemini-9")
+    assert "HTTP 404: Publisher Model `google/gemini-9` was not found.\n" in out  # Google's words, kept
+    assert "fix: google/gemini-9 is not offered in global" in out and "openai_vertex:" not in out
+
+
 def test_doctor_names_an_unreachable_token_endpoint_and_the_proxy(
     capsys: pytest.CaptureFixture[str], fake: FakeVertex, tmp_path: Path
 ) -> None:
