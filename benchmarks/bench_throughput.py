@@ -108,7 +108,7 @@ def processing(reads: list[bytes], make: Callable[[], Any]) -> Callable[[], floa
 
 def wire_processor() -> Any:
     """What the wire layer puts on a streamed chat completion's body."""
-    return WireLayer().response_processor(ChatExchange(streamed=True), 200, "text/event-stream")
+    return WireLayer().response_processor(ChatExchange(streamed=True), "text/event-stream")
 
 
 def sdk_decoding(reads: list[bytes]) -> Callable[[], float]:

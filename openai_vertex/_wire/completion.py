@@ -14,52 +14,56 @@ from __future__ import annotations
 from typing import Any
 
 from .choices import OPENAI_FINISH_REASONS, fill_usage, fix_finish_reason, join_text_parts
-from .message_signatures import remember_messages
+from .message_signatures import answer_images
 from .signatures import SignatureCache, remember_calls
 
 
 def fix_parsed(completion: object, cache: SignatureCache) -> None:
     """Fix a parsed `chat.completion` in place for the SDK, and remember its signatures."""
-    if not isinstance(completion, dict):
+    if type(completion) is not dict:
         return
-    verdict = _verdict(completion)
-    if verdict is not _FINE:
-        if verdict is _FIX:
-            fix_completion(completion)
-        remember_calls(completion, cache)
-        remember_messages(completion, cache.messages)
+    signed = signed_if_fine(completion)
+    if signed is None:
+        fix_completion(completion)
+        choices = completion["choices"]
+        signed = [choice for choice in (choices if type(choices) is list else ())
+                  if type(choice) is dict and type(choice.get("message")) is dict]
+    for choice in signed:
+        message = choice["message"]
+        calls = message.get("tool_calls")
+        if type(calls) is list and calls:
+            remember_calls(calls, cache)
+        if "extra_content" in message:
+            cache.messages.remember(message, answer_images(choice, message))
 
 
-_FINE, _CALLS, _FIX = "fine", "calls", "fix"
+_COUNTS, _INT = ("prompt_tokens", "completion_tokens", "total_tokens"), {int}
 
 
-def _verdict(completion: dict[str, Any]) -> str:
-    """`_FINE` for an answer that is the SDK's shape already (most are), `_CALLS` for one that is and has
-    tool calls or a message's `extra_content` to remember, `_FIX` when `fix_completion` may change it. One
-    walk, no call per field."""
+def signed_if_fine(completion: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """None when `fix_completion` may change the answer; else (the SDK's shape already, as most are) the
+    choices whose message has tool calls or `extra_content` to remember. One walk, no call per field."""
     choices = completion.get("choices")
     if type(choices) is not list:
-        return _FIX
-    verdict = _FINE
+        return None
+    usage = completion.get("usage")
+    if type(usage) is dict and set(map(type, map(usage.get, _COUNTS))) != _INT:  # all three, and no bool
+        return None
+    signed = []
     for choice in choices:
         message = choice.get("message") if type(choice) is dict else None
         if type(message) is not dict or type(message.get("content")) is list:
-            return _FIX
+            return None
         reason = choice.get("finish_reason")
         if type(reason) is str and reason not in OPENAI_FINISH_REASONS:
-            return _FIX
+            return None
         if message.get("tool_calls"):
             if reason == "stop":
-                return _FIX
-            verdict = _CALLS
+                return None
+            signed.append(choice)
         elif "extra_content" in message:
-            verdict = _CALLS
-    usage = completion.get("usage")
-    if type(usage) is dict and not (type(usage.get("prompt_tokens")) is int
-                                    and type(usage.get("completion_tokens")) is int
-                                    and type(usage.get("total_tokens")) is int):
-        return _FIX
-    return verdict
+            signed.append(choice)
+    return signed
 
 
 def fix_completion(completion: dict[str, Any]) -> bool:

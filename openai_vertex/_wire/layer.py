@@ -25,7 +25,7 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable
-from typing import Literal, Protocol
+from typing import Protocol
 
 from .chunks import ChunkNormaliser
 from .error_envelope import unwrap_error_body
@@ -87,6 +87,9 @@ class ChatExchange:
         self.bare_model = bare_model  # a model id sent without a publisher, none being known for it
 
 
+_STREAMED, _NOT_STREAMED = ChatExchange(streamed=True), ChatExchange(streamed=False)  # what most requests are
+
+
 class WireLayer:
     """The options and the thought-signature memory of one HTTP client, shared by all its transports."""
 
@@ -106,9 +109,12 @@ class WireLayer:
         """Return the body to send (the same object when nothing changed), or None if it is not a JSON object."""
         quick = look(body, self.signatures, publisher_prefix=self.publisher_prefix,
                      skip_unknown=self.skip_unknown_signatures)
-        if quick is not None:
-            return body, ChatExchange(streamed=quick[0], bare_model=quick[1])
-        return self.full_rewrite(body)
+        if quick is None:
+            return self.full_rewrite(body)
+        streamed, bare_model = quick
+        if bare_model is None:
+            return body, _STREAMED if streamed else _NOT_STREAMED
+        return body, ChatExchange(streamed=streamed, bare_model=bare_model)
 
     def full_rewrite(self, body: bytes) -> tuple[bytes, ChatExchange] | None:
         """`rewrite_chat_body` without the look: parse the body, once, and serialise it only if it changed."""
@@ -140,7 +146,7 @@ class WireLayer:
         if skipped:
             self._warn_skip()
         signed_messages = self.signatures.messages.restore(messages)  # not in a tool-call array: no splice
-        ids_back = self.signatures.renames and restore_ids(messages, self.signatures)  # tool messages too
+        ids_back = bool(self.signatures.renamed) and restore_ids(messages, self.signatures)  # tool messages too
         signed = signed_messages or ids_back
         changed |= signed
         lost = [what for what, done in (("tool-call thought signatures", restored),
@@ -153,16 +159,12 @@ class WireLayer:
             return spans.spliced(), exchange  # only the calls' bytes change (splice.py)
         return (dumps(payload) if changed or restored else body), exchange
 
-    def response_processor(
-        self, exchange: ChatExchange | None, status_code: int, content_type: str
-    ) -> BodyProcessor | Literal["parsed"] | None:
-        """Pick how a successful chat answer must be rewritten: its bytes as they stream (SSE), `"parsed"` for
-        a whole answer (`fix_parsed` on what the SDK parses), None to pass it through untouched."""
-        if exchange is None or not 200 <= status_code < 300:
-            return None
+    def response_processor(self, exchange: ChatExchange, content_type: str) -> BodyProcessor | None:
+        """How a successful (2xx) chat answer must be rewritten: its bytes as they stream (SSE), or None
+        for a whole answer, which is fixed as the SDK parses it (`fix_parsed`)."""
         if content_type.startswith("text/event-stream") or (exchange.streamed and "json" not in content_type):
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
-        return "parsed"
+        return None
 
     @staticmethod
     def error_processor(

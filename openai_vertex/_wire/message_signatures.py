@@ -32,12 +32,12 @@ class MessageSignatures:
         self._capacity = capacity
         # digest -> (extra_content, the text's length); lengths counted, so that most messages of a history
         # are ruled out without hashing them (an equal digest needs an equal text).
-        self._entries: OrderedDict[bytes, tuple[dict[str, Any], int]] = OrderedDict()
+        self.entries: OrderedDict[bytes, tuple[dict[str, Any], int]] = OrderedDict()
         self._lengths: dict[int, int] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.entries)
 
     def remember(self, message: dict[str, Any], images: list[str]) -> None:
         """Remember the signed `extra_content` of an answer's message; `images` are its images' base64."""
@@ -49,20 +49,20 @@ class MessageSignatures:
         if key is None:
             return
         with self._lock:
-            known = self._entries.get(key)
+            known = self.entries.get(key)
             if known is None:
                 self._lengths[len(text)] = self._lengths.get(len(text), 0) + 1
-            self._entries[key] = (extra if known is None or known[0] == extra else _AMBIGUOUS, len(text))
-            self._entries.move_to_end(key)
-            if len(self._entries) > self._capacity:
-                _, (_, length) = self._entries.popitem(last=False)
+            self.entries[key] = (extra if known is None or known[0] == extra else _AMBIGUOUS, len(text))
+            self.entries.move_to_end(key)
+            if len(self.entries) > self._capacity:
+                _, (_, length) = self.entries.popitem(last=False)
                 self._lengths[length] -= 1
                 if not self._lengths[length]:
                     del self._lengths[length]
 
     def restore(self, messages: object) -> bool:
         """Put remembered `extra_content` back on assistant messages that lack one; return whether any changed."""
-        if not self._entries or not isinstance(messages, list):
+        if not self.entries or not isinstance(messages, list):
             return False
         changed = False
         for message in messages:
@@ -73,21 +73,12 @@ class MessageSignatures:
                 continue
             key = _digest(text, _request_images(message))
             with self._lock:
-                entry = self._entries.get(key) if key is not None else None
+                entry = self.entries.get(key) if key is not None else None
             extra = entry[0] if entry is not None else None
             if extra:  # not None, not ambiguous
                 message["extra_content"] = extra
                 changed = True
         return changed
-
-
-def remember_messages(completion: dict[str, Any], memory: MessageSignatures) -> None:
-    """Remember the signed messages of a parsed, non-streamed `chat.completion`."""
-    choices = completion.get("choices")
-    for choice in choices if isinstance(choices, list) else ():
-        message = choice.get("message") if isinstance(choice, dict) else None
-        if isinstance(message, dict) and "extra_content" in message:
-            memory.remember(message, answer_images(choice, message))
 
 
 def answer_images(choice: dict[str, Any], message: dict[str, Any]) -> list[str]:

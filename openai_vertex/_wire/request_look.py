@@ -22,7 +22,6 @@ from .models import publisher_model
 from .signatures import SignatureCache, has_signature
 
 _KEYS = re.compile(rb'"(model|google|tool_calls|stream)"\s*:\s*')
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 ESCAPED_ASCII = re.compile(rb"\\u00[2-7][0-9a-fA-F]")
 # Where a `google` object belongs: Google's fields of a tool call or message, and the request's own.
 _GOOGLE_HOLDER = re.compile(rb'"(?:extra_content|extra_body)"\s*:\s*\{\s*\Z')
@@ -42,19 +41,18 @@ def look(body: bytes, cache: SignatureCache, *, publisher_prefix: bool, skip_unk
     """A `Look` when the body can go out as it is; None when it must take the full path."""
     if body[:1] != b"{" or (b"\\" in body and ESCAPED_ASCII.search(body)):
         return None  # not an object as a serialiser writes one, or ASCII spelt as escapes
-    if len(cache.messages) and b'"assistant"' in body:
-        return None  # an assistant message whose signature the client may remember (message_signatures.py)
-    if cache.renames and b'"tool_call' in body:
-        return None  # a call that may go by an id the layer gave it (signatures.unique_id)
+    if (cache.messages.entries and b'"assistant"' in body) or (cache.renamed and b'"tool_call' in body):
+        # an assistant message whose signature the client may remember (message_signatures.py), or a call
+        # that may go by an id the layer gave it (signatures.unique_id)
+        return None
     streamed = False
     models: list[bytes] = []
     arrays: list[int] = []
     for match in _KEYS.finditer(body):
         key, end = match[1], match.end()
         if key == b"model":
-            value = _STRING.match(body, end)
-            if value is not None:
-                models.append(value[0])
+            if body[end : end + 1] == b'"':  # a string: up to the next quote (a backslash in it: see _verdict)
+                models.append(body[end : body.find(b'"', end + 1) + 1])
         elif key == b"tool_calls":
             if body[end : end + 1] == b"[":
                 arrays.append(end)
@@ -84,7 +82,7 @@ def look(body: bytes, cache: SignatureCache, *, publisher_prefix: bool, skip_unk
 def _verdict(quoted: bytes) -> int:
     """Whether a model id (its quoted bytes) is sent as it is, is bare with no publisher known, or is rewritten."""
     model = quoted[1:-1].decode("utf-8", "replace")
-    if b"\\" in quoted or (model and publisher_model(model) != model):
+    if b"\\" in quoted or len(quoted) < 2 or (model and publisher_model(model) != model):
         verdict = _REWRITE
     else:
         verdict = _BARE if model and "/" not in model else _FINE

@@ -44,7 +44,8 @@ class SignatureCache:
         # Sync clients are shared between threads; the lock is never held across I/O.
         self._lock = threading.Lock()
         self.messages = MessageSignatures()  # whole messages' signatures (message_signatures.py)
-        self._renamed: OrderedDict[str, str] = OrderedDict()  # id the layer gave a call -> Google's id
+        # The id the layer gave a call -> Google's id (`unique_id`); empty for almost every client.
+        self.renamed: OrderedDict[str, str] = OrderedDict()
 
     def remember(self, call_id: str, extra_content: dict[str, Any] | None, position: int = 0,
                  sent: str | None = None) -> None:
@@ -52,9 +53,9 @@ class SignatureCache:
         with self._lock:
             if sent is not None and sent != call_id:
                 _log.debug("Tool-call id %r repeats within one message; the SDK sees %r.", sent, call_id)
-                self._renamed[call_id] = sent
-                if len(self._renamed) > self._capacity:
-                    self._renamed.popitem(last=False)
+                self.renamed[call_id] = sent
+                if len(self.renamed) > self._capacity:
+                    self.renamed.popitem(last=False)
             positions = self._entries.get(call_id)
             if positions is None:
                 positions = self._entries[call_id] = {}
@@ -67,15 +68,10 @@ class SignatureCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    @property
-    def renames(self) -> bool:
-        """Whether the layer has given any call an id other than Google's."""
-        return bool(self._renamed)
-
     def sent_id(self, call_id: str) -> str | None:
         """Google's id for a call the layer gave `call_id`, else None."""
         with self._lock:
-            return self._renamed.get(call_id)
+            return self.renamed.get(call_id)
 
     def lookup(self, call_id: str, position: int = 0) -> tuple[bool, dict[str, Any] | None]:
         """Return whether the id was seen, and the `extra_content` of its call at `position`."""
@@ -101,21 +97,24 @@ def unique_id(sent: str, taken: Collection[str]) -> str:
     return f"{sent}~{number}"
 
 
-def remember_calls(completion: dict[str, Any], cache: SignatureCache) -> None:
-    """Remember the tool calls of a parsed, non-streamed `chat.completion`; an id that repeats within a
-    message is made unique (`unique_id`)."""
-    choices = completion.get("choices")
-    for choice in choices if isinstance(choices, list) else ():
-        message = choice.get("message") if isinstance(choice, dict) else None
-        calls = message.get("tool_calls") if isinstance(message, dict) else None
-        taken: set[str] = set()
-        for position, call in enumerate(calls if isinstance(calls, list) else ()):
-            sent = call.get("id") if isinstance(call, dict) else None
-            if isinstance(sent, str) and sent:
-                call_id = call["id"] = unique_id(sent, taken) if sent in taken else sent
-                taken.add(call_id)
-                extra = call.get("extra_content")
-                cache.remember(call_id, extra if isinstance(extra, dict) else None, position, sent)
+def remember_calls(calls: list[Any], cache: SignatureCache) -> None:
+    """Remember the tool calls of a parsed, non-streamed message; an id that repeats within the message is
+    made unique (`unique_id`)."""
+    if len(calls) == 1:  # most messages: nothing to repeat
+        call = calls[0]
+        sent = call.get("id") if type(call) is dict else None
+        if type(sent) is str and sent:
+            extra = call.get("extra_content")
+            cache.remember(sent, extra if type(extra) is dict else None)
+        return
+    taken: set[str] = set()
+    for position, call in enumerate(calls):
+        sent = call.get("id") if isinstance(call, dict) else None
+        if isinstance(sent, str) and sent:
+            call_id = call["id"] = unique_id(sent, taken) if sent in taken else sent
+            taken.add(call_id)
+            extra = call.get("extra_content")
+            cache.remember(call_id, extra if isinstance(extra, dict) else None, position, sent)
 
 
 def restore_ids(messages: object, cache: SignatureCache) -> bool:

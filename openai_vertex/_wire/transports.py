@@ -8,6 +8,7 @@ implementation of every rewrite.
 from __future__ import annotations
 
 import functools
+import weakref
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType, TracebackType
@@ -132,8 +133,15 @@ def _respond(layer: WireLayer, exchange: ChatExchange | EmbeddingsExchange | Non
              request: Any) -> Any:
     """The response to hand the client: the transport's own, or one whose body the layer rewrites."""
     status = response.status_code
-    if exchange is None and status < 400:
-        return response
+    if status < 300:
+        if exchange is None or status < 200:
+            return response
+        if isinstance(exchange, EmbeddingsExchange):
+            return _fixed_json(response, exchange.fix)
+        processor = layer.response_processor(exchange, response.headers.get("content-type", ""))
+        if processor is None:
+            return _fixed_json(response, layer.fix_parsed)
+        return _rebuild(response, body(response, processor))
     if status >= 400:
         try:
             sent = request.content
@@ -141,37 +149,28 @@ def _respond(layer: WireLayer, exchange: ChatExchange | EmbeddingsExchange | Non
             sent = None
         return _rebuild(response, body(response, layer.error_processor(
             exchange, status, request.method, request.url.path, sent)))
-    if isinstance(exchange, EmbeddingsExchange):
-        return _fixed_json(response, exchange.fix) if 200 <= status < 300 else response
-    processor = layer.response_processor(exchange, status, response.headers.get("content-type", ""))
-    if processor is None:
-        return response
-    if processor == "parsed":
-        return _fixed_json(response, layer.fix_parsed)
-    return _rebuild(response, body(response, processor))
-
-
-def _fixed_json(response: Any, fix: Callable[[Any], None]) -> Any:
-    """The same response, bytes untouched; only what `json()` returns is fixed (completion.py, routes.py)."""
-    response.__class__ = _subclass(_FixedJSON, cast(type, type(response)))
-    response._vertex_fix = fix
     return response
 
 
-class _FixedJSON:
-    """A response whose `json()` hands the SDK the answer with the layer's fixes applied.
+def _fixed_json(response: Any, fix: Callable[[Any], None]) -> Any:
+    """The same response, bytes untouched; only what `json()` returns is fixed (completion.py, routes.py).
 
     The SDK parses every non-streamed answer with `response.json()`: fixing that parse, instead of the bytes
     before it, keeps the layer's cost off the body's size (no scan, no second parse, no rebuilt response).
-    `content` and `text` stay exactly what Vertex sent.
+    `content` and `text` stay exactly what Vertex sent. The hook is an attribute of this one response (a
+    class swap would turn its attributes into a plain dict and slow every later read of them), and it
+    reaches the response through a weak reference, so that the two do not form a cycle.
     """
+    parse = type(response).json
+    ref = weakref.ref(response)
 
-    _vertex_fix: Callable[[Any], None]
-
-    def json(self, **kwargs: Any) -> Any:
-        value = super().json(**kwargs)  # type: ignore[misc]
-        self._vertex_fix(value)
+    def json(**kwargs: Any) -> Any:
+        value = parse(ref(), **kwargs)
+        fix(value)
         return value
+
+    response.json = json
+    return response
 
 
 def _rebuild(response: Any, stream: object) -> Any:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_vertex._wire.completion import _FIX, _verdict, fix_completion
+from openai_vertex._wire.completion import fix_completion, signed_if_fine
 from openai_vertex._wire import layer as layer_module
 from openai_vertex._wire.layer import WireLayer
 from openai_vertex._wire.request_look import look
@@ -150,7 +150,7 @@ COMPLETIONS = st.fixed_dictionaries({}, optional={
 @settings(max_examples=400, deadline=None)
 @given(COMPLETIONS)
 def test_an_answer_the_verdict_calls_fine_is_one_the_fixes_leave_alone(completion: dict[str, Any]) -> None:
-    if _verdict(completion) is _FIX:
+    if signed_if_fine(completion) is None:
         return
     fixed = copy.deepcopy(completion)
     assert fix_completion(fixed) is False
