@@ -44,6 +44,16 @@ class ToolCallGroups(Generic[_Call]):
         """The latest call opened with this id, if any."""
         return self._by_id.get(call_id) if isinstance(call_id, str) and call_id else None
 
+    def continues(self, call_id: str, index: int | None) -> _Call | None:
+        """The call of the previous delta when a delta with this id belongs to it by rule 1, else None
+        (ask `call_for`); the common case of a stream, decided with one lookup."""
+        call = self._last
+        if call is None or self._by_id.get(call_id) is not call:
+            return None
+        if index is not None:
+            self._by_wire_index[index] = call
+        return call
+
     def call_for(self, call_id: object, index: int | None, *, again: bool = False) -> tuple[_Call, bool]:
         """The call a delta with this `id` and wire `index` belongs to, and whether it was just opened.
 

@@ -170,38 +170,49 @@ class ChunkNormaliser:
         The common chunk (docs/vertex-wire.md §S2) is one choice whose delta holds at most a role and one
         call delta with an id, a function and no metadata, in the compact JSON Vertex writes, with keys in
         its order (`_CALL_CHUNK`). Its call is found and its repeats dropped by the very rule the JSON path
-        applies (`ChoiceState.route`); only the writing differs. Anything else, and a choice's first
-        chunk, takes the JSON path.
+        applies (`ChoiceState.continued`, else `ChoiceState.route`); only the writing differs. Anything
+        else, and a choice's first chunk, takes the JSON path.
         """
         after = match.start("after")
-        tail = payload[after:]
-        if b'"choices"' in tail or b'"error"' in tail or _LOOK.search(tail) is not None:
+        if _TAIL.search(payload, after) is not None:
             return None  # a second `choices` (the last one counts), an error, usage: what only a parse tells
         state = self._choices.get(int(match["choice"]))
         if state is None or state.pending is not None:
             return None
-        raw_arguments, raw_name, raw_id, raw_index = match["arguments"], match["name"], match["id"], match["index"]
+        raw_role, raw_arguments, raw_name, raw_id, raw_index, raw_signature = match.group(
+            "role_value", "arguments", "name", "id", "index", "signature")
         try:  # everything read before any state changes: a chunk the JSON path would refuse is left to it
             arguments = _string(raw_arguments)
-            function = {"arguments": arguments}
-            if raw_name is not None:
-                function["name"] = raw_name[1:-1].decode()
+            name = None if raw_name is None else raw_name[1:-1].decode()
             call_id = raw_id[1:-1].decode()
-            role_value = None if match["role"] is None else match["role_value"][1:-1].decode()
+            role = None if raw_role is None else raw_role[1:-1].decode()
+            signature = None if raw_signature is None else raw_signature[1:-1].decode()
         except NOT_JSON:
             return None
-        role, changed = match["role"], False
-        if role_value is not None:
-            if role_value == state.role:
-                role, changed = b"", True
-            else:
-                state.role = role_value
+        changed = dropped_role = role is not None and role == state.role
+        if role is not None:
+            state.role = role
         index = None if raw_index is None else int(raw_index)
-        call, _, repeated_id, repeated_name = state.route(call_id, index, function, self._remember)
-        renamed = not repeated_id and call.id != call_id
+        call = state.continued(call_id, index, arguments)
+        if call is not None:  # the call of the previous delta, going on (most chunks): its id repeats
+            repeated_id, repeated_name, renamed = True, call.named(name), False
+        else:
+            function = {"arguments": arguments} if name is None else {"arguments": arguments, "name": name}
+            call, _, repeated_id, repeated_name = state.route(call_id, index, function, self._remember)
+            renamed = not repeated_id and call.id != call_id
+        extra = b""
+        if signature is not None:  # what `ChoiceState._rewrite` does with a call delta's `extra_content`
+            value = {"google": {"thought_signature": signature}}
+            if value == call.extra:
+                changed = True  # the repeat leaves
+            else:
+                call.extra, extra = value, b'"extra_content":' + match["extra"] + b","
+                if call.id is not None:
+                    self._remember(call.id, value, call.index)
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
-        parts = [b'{"choices":[{"delta":{', role or b"", b'"tool_calls":[{"function":{"arguments":', raw_arguments]
+        parts = [b'{"choices":[{"delta":{', match["role"] if role is not None and not dropped_role else b"",
+                 b'"tool_calls":[{', extra, b'"function":{"arguments":', raw_arguments]
         if raw_name is not None and not repeated_name:
             parts += [b',"name":', raw_name]
         parts.append(b"}")
@@ -227,6 +238,7 @@ _PLAIN = rb'"[^"\\\x00-\x1f]*"'  # one without escapes
 _INT = rb"(?:0|[1-9][0-9]*)"
 _CALL_CHUNK = re.compile(
     rb'\{"choices":\[\{"delta":\{(?P<role>"role":(?P<role_value>' + _PLAIN + rb'),)?"tool_calls":\[\{'
+    rb'(?:"extra_content":(?P<extra>\{"google":\{"thought_signature":(?P<signature>' + _PLAIN + rb')\}\}),)?'
     rb'"function":\{"arguments":(?P<arguments>' + _STR + rb')(?:,"name":(?P<name>' + _PLAIN + rb'))?\}'
     rb',"id":(?P<id>"[^"\\\x00-\x1f]+")(?:,"index":(?P<index>' + _INT + rb'))?(?P<type>,"type":' + _PLAIN
     + rb')?\}\]\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
@@ -240,3 +252,5 @@ _ROLE = b'"role":"assistant"'
 # `content` as a list. (A quote opening a key cannot be inside a string, where it would be escaped.)
 _LOOK = re.compile(rb'"(?:finish_reason|usage)"\s*:\s*[^n\s]|"content"\s*:\s*\[')
 _CHOICE_INDEX = re.compile(rb'"index":(\d+)')
+# What else, after the one choice of a common chunk, sends it to the JSON path: a second `choices`, an error.
+_TAIL = re.compile(rb'"(?:choices|error)"|' + _LOOK.pattern)

@@ -41,6 +41,16 @@ class Call:
         if piece.rstrip().endswith("}") and len(self.arguments) > 1 and self.complete():
             self.arguments = ["".join(self.arguments)]
 
+    def named(self, name: object) -> bool:
+        """Take a delta's `function.name`; return whether it repeats the name the call already sent."""
+        if name is None:
+            return False
+        if name == self.name:
+            return True
+        if self.name is None:
+            self.name = name
+        return False
+
     def complete(self) -> bool:
         """Whether the arguments received so far are a whole JSON object (the call is done)."""
         last = next((piece for piece in reversed(self.arguments) if piece.strip()), "")
@@ -68,6 +78,17 @@ class ChoiceState:
         self.groups: ToolCallGroups[Call] = ToolCallGroups(self._new_call)
         self.pending: dict[str, Any] | None = None  # metadata that came before any call
 
+    def continued(self, call_id: str, index: int | None, arguments: str) -> Call | None:
+        """The call of the previous delta when this one (with Google's id) goes on with it, its arguments
+        added; else None, and `route` decides. What `route` would do, without its lookups."""
+        last = self.groups.last
+        if last is None or (arguments.lstrip().startswith("{") and last.complete()):
+            return None  # perhaps another call under the same id (§12.5): `route` tells
+        call = self.groups.continues(call_id, index)
+        if call is not None:
+            call.add_arguments(arguments)
+        return call
+
     def route(self, call_id: object, index: int | None, function: object,
               remember: Remember) -> tuple[Call, bool, bool, bool]:
         """Give a delta to its call: return the call, whether the delta opened it, and whether the
@@ -87,13 +108,7 @@ class ChoiceState:
             else:
                 repeated_id = True
         name = function.get("name") if isinstance(function, dict) else None
-        repeated_name = False
-        if name is not None:
-            if name == call.name:
-                repeated_name = True
-            elif call.name is None:
-                call.name = name
-        return call, opened, repeated_id, repeated_name
+        return call, opened, repeated_id, call.named(name)
 
     def rewrite_tool_calls(self, delta: dict[str, Any], deltas: list[Any], remember: Remember) -> bool:
         changed = False
