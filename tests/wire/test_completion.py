@@ -64,3 +64,25 @@ def test_fix_parsed_fixes_in_place_what_the_bytes_rewrite_used_to() -> None:
     plain = json.loads(ANSWER)
     fix_parsed(plain, SignatureCache())
     assert plain == json.loads(ANSWER)  # §S1 as it arrives: nothing to fix
+
+
+def test_the_json_hook_does_not_keep_an_answer_alive(kind: Kind) -> None:
+    # The json() hook sits on the response itself: were it to hold the response strongly, the two would
+    # form a cycle, and every answer (its whole body) would wait for the garbage collector to be freed.
+    import gc
+    import weakref
+
+    from openai_vertex._wire.transports import _fixed_json
+
+    response = kind.response(200, samples.STOP_WITH_CALLS_ANSWER)
+    response.read()
+    fixed: list[Any] = []
+    gc.disable()
+    try:
+        hooked = _fixed_json(response, fixed.append)
+        assert hooked is response and response.json() is fixed[0]  # the hook ran on what json() returns
+        answer = weakref.ref(response)
+        del response, hooked
+        assert answer() is None  # freed at once, by reference counting
+    finally:
+        gc.enable()
