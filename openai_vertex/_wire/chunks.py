@@ -155,8 +155,7 @@ class ChunkNormaliser:
         the rest of the chunk must hold no second `choices`, no error, and no usage or finish reason.
         """
         after = match.start("after")
-        tail = payload[after:]
-        if b'"choices"' in tail or b'"error"' in tail or _LOOK.search(tail) is not None:
+        if _TAIL.search(payload, after) is not None:
             return None
         state = self._choices.get(int(match["choice"]))
         if state is None or state.role != "assistant":

@@ -42,7 +42,6 @@ class SSENormaliser:
         self._partial_size = 0
 
     def feed(self, chunk: bytes) -> bytes:
-        out: list[bytes] = []
         if (
             chunk.endswith(b"\n\n")
             and chunk.startswith(b"data:")
@@ -53,10 +52,11 @@ class SSENormaliser:
             # The common case, one whole `data:` event per network read: no line splitting needed, and
             # an event that needs no rewrite leaves as the very bytes that came.
             payload = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
-            rewritten = self._rewrite(payload)
+            rewritten = self._rewrite_data(payload) if payload[:1] != b"[" else self._rewrite(payload)
             return chunk if rewritten is payload else b"data: " + rewritten + b"\n\n"
         if not chunk:
             return b""
+        out: list[bytes] = []
         if self._skip_lf:
             self._skip_lf = False
             if chunk[:1] == b"\n":
