@@ -21,6 +21,7 @@ The transport adapters that apply it to httpx and httpx2 clients are in `transpo
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import warnings
@@ -103,6 +104,8 @@ class WireLayer:
         self.publisher_prefix = publisher_prefix
         self.skip_unknown_signatures = skip_unknown_signatures
         self.signatures = SignatureCache() if signatures is None else signatures
+        # Fixes a whole chat completion as the SDK parsed it, in place, and remembers its tool calls.
+        self.fix_parsed: Callable[[object], None] = functools.partial(fix_parsed, cache=self.signatures)
         self._warned_skip = False
 
     def rewrite_chat_body(self, body: bytes) -> tuple[bytes, ChatExchange] | None:
@@ -178,10 +181,6 @@ class WireLayer:
             return _Buffered(unwrap_error_body)
         _log.debug("Vertex answered %d; telling the caller what to change: %s", status_code, hint)
         return _Buffered(lambda body: with_hint(body, hint, status_code))
-
-    def fix_parsed(self, completion: object) -> None:
-        """Fix a whole chat completion as the SDK parsed it, in place, and remember its tool calls."""
-        fix_parsed(completion, self.signatures)
 
     def _will_restore(self, messages: object) -> bool:
         """Whether `restore_signatures` will change a call (asked of the memory as it asks)."""

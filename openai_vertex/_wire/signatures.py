@@ -56,14 +56,15 @@ class SignatureCache:
                 self.renamed[call_id] = sent
                 if len(self.renamed) > self._capacity:
                     self.renamed.popitem(last=False)
-            positions = self._entries.get(call_id)
+            entries = self._entries
+            positions = entries.pop(call_id, None)  # put back last: the most recently used
             if positions is None:
-                positions = self._entries[call_id] = {}
-            if extra_content is not None or position not in positions:
+                positions = {position: extra_content}
+                if len(entries) >= self._capacity:
+                    entries.popitem(last=False)
+            elif extra_content is not None or position not in positions:
                 positions[position] = extra_content
-            self._entries.move_to_end(call_id)
-            if len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            entries[call_id] = positions
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -165,7 +165,7 @@ def _fixed_json(response: Any, fix: Callable[[Any], None]) -> Any:
     ref = weakref.ref(response)
 
     def json(**kwargs: Any) -> Any:
-        value = parse(ref(), **kwargs)
+        value = parse(ref(), **kwargs) if kwargs else parse(ref())
         fix(value)
         return value
 
