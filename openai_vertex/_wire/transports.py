@@ -8,8 +8,8 @@ implementation of every rewrite.
 from __future__ import annotations
 
 import functools
-import weakref
 import logging
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
