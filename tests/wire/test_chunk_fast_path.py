@@ -95,3 +95,25 @@ def test_the_byte_path_takes_googles_sample_after_its_first_chunk() -> None:
     assert parsed.loads.call_count == 0  # not parsed: the arguments' only escapes are quotes
     assert out == (b'{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{\\"location\\":\\"Boston, MA"}'
                    b',"index":0,"type":"function"}]},"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
+
+
+def test_a_calls_signed_first_chunk_takes_the_byte_path_and_its_signature_is_remembered() -> None:
+    # §S2: the second call opens with its thought signature (docs/vertex-wire.md, Google's sample).
+    first = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":"{}",'
+             b'"name":"get_current_weather"},"id":"function-call-a","index":0,"type":"function"}]},'
+             b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
+    signed = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"extra_content":{"google":'
+              b'{"thought_signature":"sig-b"}},"function":{"arguments":"","name":"get_current_weather"},'
+              b'"id":"function-call-b","index":0,"type":"function"}]},"index":0,"logprobs":null}],'
+              b'"object":"chat.completion.chunk"}')
+    remembered: list[Any] = []
+    normaliser = ChunkNormaliser(lambda *call: remembered.append(call))
+    normaliser(first)
+    with mock.patch.object(chunks, "json", wraps=json) as parsed:
+        out = normaliser(signed)
+    assert parsed.loads.call_count == 0
+    assert out == (b'{"choices":[{"delta":{"tool_calls":[{"extra_content":{"google":{"thought_signature":"sig-b"}},'
+                   b'"function":{"arguments":"","name":"get_current_weather"},"id":"function-call-b","index":1,'
+                   b'"type":"function"}]},'
+                   b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
+    assert remembered[-1] == ("function-call-b", {"google": {"thought_signature": "sig-b"}}, 1)
