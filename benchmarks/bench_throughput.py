@@ -31,7 +31,7 @@ from _timing import interleaved, median, paired_ratio
 from openai_vertex import ThoughtSplitter
 
 from openai_vertex._wire.sse import SSENormaliser
-from openai_vertex._wire.layer import ChatExchange, WireLayer
+from openai_vertex._wire.layer import WireLayer
 
 
 def thought_text(size: int, rng: random.Random) -> str:
@@ -108,7 +108,7 @@ def processing(reads: list[bytes], make: Callable[[], Any]) -> Callable[[], floa
 
 def wire_processor() -> Any:
     """What the wire layer puts on a streamed chat completion's body."""
-    return WireLayer().response_processor(ChatExchange(streamed=True), "text/event-stream")
+    return WireLayer().response_processor("text/event-stream")
 
 
 def sdk_decoding(reads: list[bytes]) -> Callable[[], float]:

@@ -27,7 +27,7 @@ from .waiting import await_refresh as _await
 from .waiting import wait_refresh as _wait
 from .token_transport import Deadline
 from .origin import check_credentials
-from .sdk_headers import SDKHeaders
+from .sdk_headers import SDKHeaders, set_header
 
 if TYPE_CHECKING:
     _Bases: tuple[type, ...] = (httpx.Auth,)
@@ -148,7 +148,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
             if name in request.headers:
                 del request.headers[name]
         for name, value in headers.items():
-            request.headers[name] = value
+            set_header(request.headers, name, value)
 
     def _join_refresh(self, request: Request, needed: Callable[[Credentials], bool]) -> _Joined:
         """The refresh under way; else a new one if `needed` says so; else the current token."""

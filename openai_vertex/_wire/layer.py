@@ -162,10 +162,11 @@ class WireLayer:
             return spans.spliced(), exchange  # only the calls' bytes change (splice.py)
         return (dumps(payload) if changed or restored else body), exchange
 
-    def response_processor(self, exchange: ChatExchange, content_type: str) -> BodyProcessor | None:
-        """How a successful (2xx) chat answer must be rewritten: its bytes as they stream (SSE), or None
-        for a whole answer, which is fixed as the SDK parses it (`fix_parsed`)."""
-        if content_type.startswith("text/event-stream") or (exchange.streamed and "json" not in content_type):
+    def response_processor(self, content_type: str) -> BodyProcessor | None:
+        """How a successful (2xx) answer to a streamed chat request must be rewritten: its bytes as they
+        stream (SSE), or None for a whole JSON answer (an error, say), which is fixed as the SDK parses it
+        (`fix_parsed`)."""
+        if content_type.startswith("text/event-stream") or "json" not in content_type:
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
         return None
 

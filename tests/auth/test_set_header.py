@@ -1,0 +1,38 @@
+"""`set_header` leaves a request's headers exactly as httpx's own `headers[name] = value` would (both families)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openai_vertex._auth.sdk_headers import set_header
+from openai_vertex._compat import FAMILIES
+
+NAMES = st.sampled_from(["Authorization", "authorization", "AUTHORIZATION", "x-goog-user-project", "Accept",
+                         "X-Stainless-Lang"])
+SENT = st.sampled_from(["Bearer ya29.token", "Bearer placeholder", "", "proj-1"])  # httpx takes ASCII only
+VALUES = st.one_of(SENT, st.just("é-not-ascii"))
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda module: module.__name__)
+@settings(max_examples=300, deadline=None)
+@given(headers=st.lists(st.tuples(NAMES, SENT), max_size=6), name=NAMES, value=VALUES)
+def test_set_header_gives_what_httpx_gives(family: ModuleType, headers: list[tuple[str, str]], name: str,
+                                          value: str) -> None:
+    # Repeated names and non-ASCII values take httpx's own path; the rest must land the same way.
+    ours, theirs = family.Headers(headers), family.Headers(headers)
+    set_header(ours, name, value)
+    theirs[name] = value
+    assert ours.raw == theirs.raw
+    assert ours.multi_items() == theirs.multi_items()
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda module: module.__name__)
+def test_the_sdks_placeholder_key_is_replaced_where_it_stood(family: ModuleType) -> None:
+    headers = family.Headers({"Accept": "application/json", "Authorization": "Bearer placeholder", "X-A": "1"})
+    set_header(headers, "Authorization", "Bearer ya29.token")
+    assert headers.raw == [(b"Accept", b"application/json"), (b"Authorization", b"Bearer ya29.token"),
+                           (b"X-A", b"1")]
