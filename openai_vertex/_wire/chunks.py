@@ -210,15 +210,12 @@ class ChunkNormaliser:
                     self._remember(call.id, value, call.index)
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
-        parts = [b'{"choices":[{"delta":{', match["role"] if role is not None and not dropped_role else b"",
-                 b'"tool_calls":[{', extra, b'"function":{"arguments":', raw_arguments]
-        if raw_name is not None and not repeated_name:
-            parts += [b',"name":', raw_name]
-        parts.append(b"}")
-        if not repeated_id:
-            parts += [b',"id":', json.dumps(call.id).encode() if renamed else raw_id]
-        parts += [b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]]
-        return b"".join(parts)
+        return b"".join((
+            b'{"choices":[{"delta":{', match["role"] if role is not None and not dropped_role else b"",
+            b'"tool_calls":[{', extra, b'"function":{"arguments":', raw_arguments,
+            b"" if raw_name is None or repeated_name else b',"name":' + raw_name, b"}",
+            b"" if repeated_id else b',"id":' + (json.dumps(call.id).encode() if renamed else raw_id),
+            b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]))
 
 
 def _string(quoted: bytes) -> str:

@@ -81,12 +81,10 @@ class ChoiceState:
     def continued(self, call_id: str, index: int | None, arguments: str) -> Call | None:
         """The call of the previous delta when this one (with Google's id) goes on with it, its arguments
         added; else None, and `route` decides. What `route` would do, without its lookups."""
-        last = self.groups.last
-        if last is None or (arguments.lstrip().startswith("{") and last.complete()):
+        call = self.groups.continues(call_id, index)  # what it records, `route` would record the same
+        if call is None or (arguments.lstrip().startswith("{") and call.complete()):
             return None  # perhaps another call under the same id (§12.5): `route` tells
-        call = self.groups.continues(call_id, index)
-        if call is not None:
-            call.add_arguments(arguments)
+        call.add_arguments(arguments)
         return call
 
     def route(self, call_id: object, index: int | None, function: object,
