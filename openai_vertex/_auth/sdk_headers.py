@@ -6,14 +6,14 @@ header that OPENAI_CUSTOM_HEADERS names. It reads the variables again for every 
 variable is read from `os.environ`'s own mapping (`os.environ.get` encodes the key and decodes the
 value each time: 0.5 µs, a third of a whole auth flow), and the request's header names are compared in
 one pass over the list that httpx and httpx2 keep them in, instead of one `in` per name (0.5 µs each).
-The same list lets `set_header` put the credentials' headers in place without httpx's `__setitem__`,
+The same list lets `set_headers` put the credentials' headers in place without httpx's `__setitem__`,
 which walks every header in Python.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -69,23 +69,38 @@ class SDKHeaders:
         return names, lowered
 
 
-def set_header(headers: Any, name: str, value: str) -> None:
-    """`headers[name] = value`, in C steps where the name is there once at most (always, for the SDK's
-    headers): httpx's own `__setitem__` walks every header in Python, about 250 bytecodes for the 17 the SDK
-    sends, more than the rest of the auth flow."""
+Entry = tuple[bytes, bytes, bytes]
+"""A header as httpx and httpx2 keep it in `Headers._list`: (raw name, lower-case name, value)."""
+
+
+def entries(headers: Mapping[str, str]) -> tuple[Entry, ...] | None:
+    """`headers` as httpx keeps them, for `set_headers`; None when one is not ASCII (httpx's own encoding
+    then decides)."""
+    if all(name.isascii() and value.isascii() for name, value in headers.items()):
+        return tuple((name.encode(), name.lower().encode(), value.encode()) for name, value in headers.items())
+    return None
+
+
+def set_headers(headers: Any, values: Mapping[str, str], encoded: tuple[Entry, ...] | None) -> None:
+    """`headers[name] = value` for each of `values` (`encoded`: the same, from `entries`), in C steps where
+    a name is there once at most (always, for the SDK's headers): httpx's own `__setitem__` walks every
+    header in Python, about 250 bytecodes for the 17 the SDK sends, more than the rest of the auth flow."""
     listed = getattr(headers, "_list", None)
-    if isinstance(listed, list) and name.isascii() and value.isascii():
-        raw = name.encode()
-        key = raw.lower()
-        keys = list(map(_lower_name, listed))
-        found = keys.count(key)
+    if encoded is None or not isinstance(listed, list):
+        for name, value in values.items():
+            headers[name] = value
+        return
+    keys = list(map(_lower_name, listed))
+    for entry, (name, value) in zip(encoded, values.items()):
+        found = keys.count(entry[1])
         if found == 0:
-            listed.append((raw, key, value.encode()))
-            return
-        if found == 1:
-            listed[keys.index(key)] = (raw, key, value.encode())
-            return
-    headers[name] = value  # a repeated name, a non-ASCII value, a headers class of another kind
+            listed.append(entry)
+            keys.append(entry[1])
+        elif found == 1:
+            listed[keys.index(entry[1])] = entry
+        else:
+            headers[name] = value  # a repeated name: httpx's own drops the copies
+            keys = list(map(_lower_name, listed))
 
 
 def _names(names: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[bytes]]:

@@ -27,7 +27,7 @@ from .waiting import await_refresh as _await
 from .waiting import wait_refresh as _wait
 from .token_transport import Deadline
 from .origin import check_credentials
-from .sdk_headers import SDKHeaders, set_header
+from .sdk_headers import Entry, SDKHeaders, entries, set_headers
 
 if TYPE_CHECKING:
     _Bases: tuple[type, ...] = (httpx.Auth,)
@@ -80,7 +80,7 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
         self._failure: tuple[float, OpenAIVertexError] | None = None
         # Headers are rebuilt only when the token changes, keeping the per-request cost to a lookup;
         # one tuple, so that a thread never pairs one token with another's headers.
-        self._signed: tuple[str | None, dict[str, str], tuple[str, ...]] = (None, {}, ())
+        self._signed: tuple[str | None, dict[str, str], tuple[Entry, ...] | None, tuple[str, ...]] = (None, {}, (), ())
         # (token, expiry, monotonic deadline) of google-auth's last FRESH verdict; one tuple, as above.
         self._fresh: tuple[str | None, object, float] = (None, None, 0.0)
         _ALL.add(self)
@@ -135,20 +135,20 @@ class VertexAuth(*_Bases):  # type: ignore[misc]
 
     def _sign(self, request: Request, token: str) -> None:
         """Overwrite Authorization (the SDK always sends its placeholder key) and drop OpenAI headers."""
-        signed_token, headers, unsent = self._signed
+        signed_token, headers, encoded, unsent = self._signed
         if token is not signed_token:
             headers = google_auth.auth_headers(self.credentials, token)
             # API-key credentials (Vertex express mode) send x-goog-api-key; the SDK's placeholder bearer
             # token must not travel beside it.
             unsent = () if any(name.lower() == "authorization" for name in headers) else ("Authorization",)
-            self._signed = (token, headers, unsent)
+            encoded = entries(headers)
+            self._signed = (token, headers, encoded, unsent)
         # Item by item: `Headers.update` and `pop` of an absent name cost several times more (httpx, httpx2).
         self._sdk_headers.drop(request.headers)
         for name in unsent:
             if name in request.headers:
                 del request.headers[name]
-        for name, value in headers.items():
-            set_header(request.headers, name, value)
+        set_headers(request.headers, headers, encoded)
 
     def _join_refresh(self, request: Request, needed: Callable[[Credentials], bool]) -> _Joined:
         """The refresh under way; else a new one if `needed` says so; else the current token."""
