@@ -45,8 +45,8 @@ class ToolCallGroups(Generic[_Call]):
         return self._by_id.get(call_id) if isinstance(call_id, str) and call_id else None
 
     def continues(self, call_id: str, index: int | None) -> _Call | None:
-        """The call of the previous delta when a delta with this id belongs to it by rule 1, else None
-        (ask `call_for`); the common case of a stream, decided with one lookup."""
+        """The call of the previous delta when a delta with this id belongs to it by rule 1 (what
+        `call_for` would answer, and record), else None: most deltas of a stream, with one lookup."""
         call = self._last
         if call is None or self._by_id.get(call_id) is not call:
             return None

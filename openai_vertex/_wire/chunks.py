@@ -169,8 +169,8 @@ class ChunkNormaliser:
         The common chunk (docs/vertex-wire.md §S2) is one choice whose delta holds at most a role and one
         call delta with an id, a function and no metadata, in the compact JSON Vertex writes, with keys in
         its order (`_CALL_CHUNK`). Its call is found and its repeats dropped by the very rule the JSON path
-        applies (`ChoiceState.continued`, else `ChoiceState.route`); only the writing differs. Anything
-        else, and a choice's first chunk, takes the JSON path.
+        applies (`ChoiceState.route`, `Call.repeats_extra`); only the writing differs. Anything else, and
+        a choice's first chunk, takes the JSON path.
         """
         after = match.start("after")
         if _TAIL.search(payload, after) is not None:
@@ -192,22 +192,14 @@ class ChunkNormaliser:
         if role is not None:
             state.role = role
         index = None if raw_index is None else int(raw_index)
-        call = state.continued(call_id, index, arguments)
-        if call is not None:  # the call of the previous delta, going on (most chunks): its id repeats
-            repeated_id, repeated_name, renamed = True, call.named(name), False
-        else:
-            function = {"arguments": arguments} if name is None else {"arguments": arguments, "name": name}
-            call, _, repeated_id, repeated_name = state.route(call_id, index, function, self._remember)
-            renamed = not repeated_id and call.id != call_id
+        call, _, repeated_id, repeated_name = state.route(call_id, index, arguments, name, self._remember)
+        renamed = not repeated_id and call.id != call_id
         extra = b""
-        if signature is not None:  # what `ChoiceState._rewrite` does with a call delta's `extra_content`
-            value = {"google": {"thought_signature": signature}}
-            if value == call.extra:
+        if signature is not None:
+            if call.repeats_extra({"google": {"thought_signature": signature}}, self._remember):
                 changed = True  # the repeat leaves
             else:
-                call.extra, extra = value, b'"extra_content":' + match["extra"] + b","
-                if call.id is not None:
-                    self._remember(call.id, value, call.index)
+                extra = b'"extra_content":' + match["extra"] + b","
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
         return b"".join((

@@ -51,6 +51,15 @@ class Call:
             self.name = name
         return False
 
+    def repeats_extra(self, extra: object, remember: Remember) -> bool:
+        """Take a delta's `extra_content` (remembered when it is new); return whether it repeats the call's."""
+        if extra == self.extra:
+            return True
+        self.extra = extra
+        if self.id is not None and isinstance(extra, dict):
+            remember(self.id, extra, self.index)
+        return False
+
     def complete(self) -> bool:
         """Whether the arguments received so far are a whole JSON object (the call is done)."""
         last = next((piece for piece in reversed(self.arguments) if piece.strip()), "")
@@ -60,11 +69,6 @@ class Call:
             return isinstance(json.loads("".join(self.arguments)), dict)
         except NOT_JSON:
             return False
-
-
-def _opens_arguments(function: object) -> bool:
-    arguments = function.get("arguments") if isinstance(function, dict) else None
-    return isinstance(arguments, str) and arguments.lstrip().startswith("{")
 
 
 class ChoiceState:
@@ -78,34 +82,32 @@ class ChoiceState:
         self.groups: ToolCallGroups[Call] = ToolCallGroups(self._new_call)
         self.pending: dict[str, Any] | None = None  # metadata that came before any call
 
-    def continued(self, call_id: str, index: int | None, arguments: str) -> Call | None:
-        """The call of the previous delta when this one (with Google's id) goes on with it, its arguments
-        added; else None, and `route` decides. What `route` would do, without its lookups."""
-        call = self.groups.continues(call_id, index)  # what it records, `route` would record the same
-        if call is None or (arguments.lstrip().startswith("{") and call.complete()):
-            return None  # perhaps another call under the same id (§12.5): `route` tells
-        call.add_arguments(arguments)
-        return call
-
-    def route(self, call_id: object, index: int | None, function: object,
+    def route(self, call_id: object, index: int | None, arguments: object, name: object,
               remember: Remember) -> tuple[Call, bool, bool, bool]:
-        """Give a delta to its call: return the call, whether the delta opened it, and whether the
-        delta's `id` and `function.name` repeat what the call already sent."""
+        """Give a delta (its `id`, wire `index`, `function.arguments` and `function.name`) to its call:
+        return the call, whether the delta opened it, and whether the delta's `id` and `function.name`
+        repeat what the call already sent."""
+        opens = isinstance(arguments, str) and arguments.lstrip().startswith("{")
+        call = self.groups.continues(call_id, index) if type(call_id) is str else None
+        if call is not None and not (opens and call.complete()):  # goes on with the call before it
+            if isinstance(arguments, str):
+                call.add_arguments(arguments)
+            return call, False, True, call.named(name)
         # A second call under an id already used (§12.5): its arguments start anew after a whole object.
+        # (Whatever `continues` recorded, `call_for` records again.)
         known = self.groups.with_id(call_id)
-        again = known is not None and _opens_arguments(function) and known.complete()
+        again = known is not None and opens and known.complete()
         call, opened = self.groups.call_for(call_id, index, again=again)
         if again and opened and call.sent is not None:
             call.id = unique_id(call.sent, {other.id for other in self.calls if other.id is not None})
-        if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-            call.add_arguments(function["arguments"])
+        if isinstance(arguments, str):
+            call.add_arguments(arguments)
         repeated_id = False
         if call.id is not None and call_id == call.sent:
             if opened:
                 remember(call.id, None, call.index, call.sent)
             else:
                 repeated_id = True
-        name = function.get("name") if isinstance(function, dict) else None
         return call, opened, repeated_id, call.named(name)
 
     def rewrite_tool_calls(self, delta: dict[str, Any], deltas: list[Any], remember: Remember) -> bool:
@@ -150,7 +152,9 @@ class ChoiceState:
         changed = False
         index = wire_index(delta.get("index"))
         function = delta.get("function")
-        call, opened, repeated_id, repeated_name = self.route(delta.get("id"), index, function, remember)
+        arguments = function.get("arguments") if isinstance(function, dict) else None
+        name = function.get("name") if isinstance(function, dict) else None
+        call, opened, repeated_id, repeated_name = self.route(delta.get("id"), index, arguments, name, remember)
         if opened and self.pending is not None:
             extra = delta.get("extra_content")
             if isinstance(extra, dict):
@@ -172,14 +176,9 @@ class ChoiceState:
             del function["name"]
             changed = True
         extra = delta.get("extra_content")
-        if extra is not None:
-            if extra == call.extra:
-                del delta["extra_content"]
-                changed = True
-            else:
-                call.extra = extra
-                if call.id is not None and isinstance(extra, dict):
-                    remember(call.id, extra, call.index)
+        if extra is not None and call.repeats_extra(extra, remember):
+            del delta["extra_content"]
+            changed = True
         return changed
 
     def _new_call(self, call_id: str | None) -> Call:
