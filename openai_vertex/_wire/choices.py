@@ -52,7 +52,7 @@ def fix_finish_reason(choice: dict[str, Any], *, has_calls: bool) -> bool:
     return True
 
 
-_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
+USAGE_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
 
 
 def fill_usage(usage: object) -> bool:
@@ -62,7 +62,7 @@ def fill_usage(usage: object) -> bool:
     """
     if not isinstance(usage, dict):
         return False
-    missing = [key for key in _COUNTS if not _is_count(usage.get(key))]
+    missing = [key for key in USAGE_COUNTS if not _is_count(usage.get(key))]
     if not missing:
         return False
     details = usage.get("completion_tokens_details")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .choices import OPENAI_FINISH_REASONS, fill_usage, fix_finish_reason, join_text_parts
+from .choices import OPENAI_FINISH_REASONS, USAGE_COUNTS, fill_usage, fix_finish_reason, join_text_parts
 from .message_signatures import answer_images
 from .signatures import SignatureCache, remember_calls
 
@@ -37,7 +37,7 @@ def fix_parsed(completion: object, cache: SignatureCache) -> None:
             cache.messages.remember(message, answer_images(choice, message))
 
 
-_COUNTS, _INT = ("prompt_tokens", "completion_tokens", "total_tokens"), {int}
+_INT = {int}
 
 
 def signed_if_fine(completion: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -47,7 +47,7 @@ def signed_if_fine(completion: dict[str, Any]) -> list[dict[str, Any]] | None:
     if type(choices) is not list:
         return None
     usage = completion.get("usage")
-    if type(usage) is dict and set(map(type, map(usage.get, _COUNTS))) != _INT:  # all three, and no bool
+    if type(usage) is dict and set(map(type, map(usage.get, USAGE_COUNTS))) != _INT:  # all three, no bool
         return None
     signed = []
     for choice in choices:

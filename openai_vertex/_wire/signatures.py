@@ -101,13 +101,6 @@ def unique_id(sent: str, taken: Collection[str]) -> str:
 def remember_calls(calls: list[Any], cache: SignatureCache) -> None:
     """Remember the tool calls of a parsed, non-streamed message; an id that repeats within the message is
     made unique (`unique_id`)."""
-    if len(calls) == 1:  # most messages: nothing to repeat
-        call = calls[0]
-        sent = call.get("id") if type(call) is dict else None
-        if type(sent) is str and sent:
-            extra = call.get("extra_content")
-            cache.remember(sent, extra if type(extra) is dict else None)
-        return
     taken: set[str] = set()
     for position, call in enumerate(calls):
         sent = call.get("id") if isinstance(call, dict) else None

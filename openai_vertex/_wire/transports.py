@@ -140,8 +140,8 @@ def _respond(layer: WireLayer, exchange: ChatExchange | EmbeddingsExchange | Non
             return _fixed_json(response, exchange.fix)
         # A request that did not ask for a stream is answered whole, and the SDK reads it with json()
         # whatever its Content-Type says (reading that header costs more than the rest of this function).
-        processor = exchange.streamed and layer.response_processor(response.headers.get("content-type", ""))
-        if not processor:
+        processor = layer.response_processor(response.headers.get("content-type", "")) if exchange.streamed else None
+        if processor is None:
             return _fixed_json(response, layer.fix_parsed)
         return _rebuild(response, body(response, processor))
     if status >= 400:
