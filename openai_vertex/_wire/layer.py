@@ -166,7 +166,7 @@ class WireLayer:
         """How a successful (2xx) answer to a streamed chat request must be rewritten: its bytes as they
         stream (SSE), or None for a whole JSON answer (an error, say), which is fixed as the SDK parses it
         (`fix_parsed`)."""
-        if content_type.startswith("text/event-stream") or "json" not in content_type:
+        if "json" not in content_type:  # text/event-stream, or nothing said: read it as a stream
             return SSENormaliser(ChunkNormaliser(self.signatures.remember))
         return None
 
