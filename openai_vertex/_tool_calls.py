@@ -54,6 +54,13 @@ class ToolCallGroups(Generic[_Call]):
             self._by_wire_index[index] = call
         return call
 
+    def forget(self, call: _Call, call_id: str | None) -> None:
+        """Stop finding `call` (opened with `call_id`): a later delta that would have gone to it opens a new one."""
+        if call_id is not None and self._by_id.get(call_id) is call:
+            del self._by_id[call_id]
+        for index in [index for index, known in self._by_wire_index.items() if known is call]:
+            del self._by_wire_index[index]
+
     def call_for(self, call_id: object, index: int | None, *, again: bool = False) -> tuple[_Call, bool]:
         """The call a delta with this `id` and wire `index` belongs to, and whether it was just opened.
 

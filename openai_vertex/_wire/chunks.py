@@ -119,7 +119,7 @@ class ChunkNormaliser:
         tool_calls = delta.get("tool_calls")
         if isinstance(tool_calls, list):
             changed |= state.rewrite_tool_calls(delta, tool_calls, self._remember)
-        return fix_finish_reason(choice, has_calls=bool(state.calls)) or changed
+        return fix_finish_reason(choice, has_calls=state.opened > 0) or changed
 
     def _drop_repeated_role(self, payload: bytes) -> bytes | None:
         """Cut a repeated `"role":"assistant"` out of a one-choice chunk's bytes; None to take the JSON path.

@@ -8,11 +8,19 @@ parsed delta, and the byte path, which writes the common chunk shape without par
 from __future__ import annotations
 
 import json
+from collections import deque
 from typing import Any, Protocol
 
 from .._tool_calls import ToolCallGroups, wire_index
 from ._json import NOT_JSON, merge_missing
 from .signatures import unique_id
+
+
+MAX_STREAMED_CALLS = 256
+"""The calls of one streamed choice that the layer keeps track of, the latest ones. A delta goes on with
+the call before it or one shortly before (parallel calls interleave by a few), so a call hundreds of
+calls back is done; forgetting it keeps a stream's memory bounded whatever its length, beside the
+signature memory (`signatures.MAX_REMEMBERED_CALLS`)."""
 
 
 class Remember(Protocol):
@@ -74,11 +82,12 @@ class Call:
 class ChoiceState:
     """What one choice of a stream has sent so far: its role and its calls."""
 
-    __slots__ = ("calls", "groups", "pending", "role")
+    __slots__ = ("calls", "groups", "opened", "pending", "role")
 
     def __init__(self) -> None:
         self.role: object = None
-        self.calls: list[Call] = []
+        self.opened = 0  # calls opened so far: the next call's index
+        self.calls: deque[Call] = deque()  # the latest `MAX_STREAMED_CALLS` of them
         self.groups: ToolCallGroups[Call] = ToolCallGroups(self._new_call)
         self.pending: dict[str, Any] | None = None  # metadata that came before any call
 
@@ -182,8 +191,12 @@ class ChoiceState:
         return changed
 
     def _new_call(self, call_id: str | None) -> Call:
-        call = Call(len(self.calls), call_id)
+        call = Call(self.opened, call_id)
+        self.opened += 1
         self.calls.append(call)
+        if len(self.calls) > MAX_STREAMED_CALLS:
+            oldest = self.calls.popleft()
+            self.groups.forget(oldest, oldest.sent)
         return call
 
 
