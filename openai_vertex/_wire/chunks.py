@@ -238,7 +238,10 @@ _TEXT_CHUNK = re.compile(
 _ROLE = b'"role":"assistant"'
 # What sends a chunk without tool calls to the JSON path: a finish reason or usage that is not null, or
 # `content` as a list. (A quote opening a key cannot be inside a string, where it would be escaped.)
-_LOOK = re.compile(rb'"(?:finish_reason|usage)"\s*:\s*[^n\s]|"content"\s*:\s*\[')
+# Each alternative opens with its own letter, which lets the regex engine try one of them per quote.
+_NOT_NULL = rb'"\s*:\s*[^n\s]'
+_LOOK_KEYS = rb'f(?:inish_reason' + _NOT_NULL + rb')|u(?:sage' + _NOT_NULL + rb')|c(?:ontent"\s*:\s*\['
+_LOOK = re.compile(rb'"(?:' + _LOOK_KEYS + rb'))')
 _CHOICE_INDEX = re.compile(rb'"index":(\d+)')
 # What else, after the one choice of a common chunk, sends it to the JSON path: a second `choices`, an error.
-_TAIL = re.compile(rb'"(?:choices|error)"|' + _LOOK.pattern)
+_TAIL = re.compile(rb'"(?:' + _LOOK_KEYS + rb'|hoices")|e(?:rror"))')

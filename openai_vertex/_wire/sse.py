@@ -43,16 +43,17 @@ class SSENormaliser:
 
     def feed(self, chunk: bytes) -> bytes:
         if (
-            chunk.endswith(b"\n\n")
-            and chunk.startswith(b"data:")
+            chunk.startswith(b"data: {")
+            and chunk.endswith(b"\n\n")
             and chunk.count(b"\n") == 2
             and not (self._partial or self._event or self._stray or self._skip_lf)
             and b"\r" not in chunk
         ):
-            # The common case, one whole `data:` event per network read: no line splitting needed, and
-            # an event that needs no rewrite leaves as the very bytes that came.
-            payload = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
-            rewritten = self._rewrite_data(payload) if payload[:1] != b"[" else self._rewrite(payload)
+            # The common case, one whole event per network read holding one JSON object, as Vertex writes
+            # it: no line splitting needed, and an event that needs no rewrite leaves as the very bytes
+            # that came. Any other spelling takes the general path below, to the same result.
+            payload = chunk[6:-2]
+            rewritten = self._rewrite_data(payload)
             return chunk if rewritten is payload else b"data: " + rewritten + b"\n\n"
         if not chunk:
             return b""

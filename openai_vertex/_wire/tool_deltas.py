@@ -32,7 +32,7 @@ class Remember(Protocol):
 
 
 class Call:
-    __slots__ = ("arguments", "extra", "id", "index", "name", "sent")
+    __slots__ = ("arguments", "done", "extra", "id", "index", "name", "sent")
 
     def __init__(self, index: int, call_id: str | None) -> None:
         self.index = index
@@ -43,11 +43,17 @@ class Call:
         # The pieces of the arguments; joined into one once they make a whole object, so that a long
         # stream of calls holds one string per call.
         self.arguments: list[str] = []
+        self.done = False  # whether the arguments are a whole JSON object: `complete()`, kept up to date
 
     def add_arguments(self, piece: str) -> None:
         self.arguments.append(piece)
-        if piece.rstrip().endswith("}") and len(self.arguments) > 1 and self.complete():
-            self.arguments = ["".join(self.arguments)]
+        stripped = piece.rstrip()
+        if stripped.endswith("}"):
+            self.done = self.complete()
+            if self.done and len(self.arguments) > 1:
+                self.arguments = ["".join(self.arguments)]
+        elif self.done and stripped:  # more than blanks after a whole object: not one any longer
+            self.done = False
 
     def named(self, name: object) -> bool:
         """Take a delta's `function.name`; return whether it repeats the name the call already sent."""
@@ -96,16 +102,15 @@ class ChoiceState:
         """Give a delta (its `id`, wire `index`, `function.arguments` and `function.name`) to its call:
         return the call, whether the delta opened it, and whether the delta's `id` and `function.name`
         repeat what the call already sent."""
-        opens = isinstance(arguments, str) and arguments.lstrip().startswith("{")
         call = self.groups.continues(call_id, index) if type(call_id) is str else None
-        if call is not None and not (opens and call.complete()):  # goes on with the call before it
+        if call is not None and not (call.done and _opens(arguments)):  # goes on with the call before it
             if isinstance(arguments, str):
                 call.add_arguments(arguments)
             return call, False, True, call.named(name)
         # A second call under an id already used (§12.5): its arguments start anew after a whole object.
         # (Whatever `continues` recorded, `call_for` records again.)
         known = self.groups.with_id(call_id)
-        again = known is not None and opens and known.complete()
+        again = known is not None and known.done and _opens(arguments)
         call, opened = self.groups.call_for(call_id, index, again=again)
         if again and opened and call.sent is not None:
             call.id = unique_id(call.sent, {other.id for other in self.calls if other.id is not None})
@@ -198,6 +203,11 @@ class ChoiceState:
             oldest = self.calls.popleft()
             self.groups.forget(oldest, oldest.sent)
         return call
+
+
+def _opens(arguments: object) -> bool:
+    """Whether a delta's `function.arguments` start a JSON object (a new call, after a whole one)."""
+    return isinstance(arguments, str) and arguments.lstrip().startswith("{")
 
 
 def _metadata_only(call_delta: dict[str, Any]) -> bool:

@@ -9,10 +9,9 @@ say the same thing, and remember the same signatures.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from unittest import mock
-
-import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,3 +116,20 @@ def test_a_calls_signed_first_chunk_takes_the_byte_path_and_its_signature_is_rem
                    b'"type":"function"}]},'
                    b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
     assert remembered[-1] == ("function-call-b", {"google": {"thought_signature": "sig-b"}}, 1)
+
+
+# What sends a chunk to the JSON path, spelt plainly; chunks.py spells it so that each alternative opens with
+# its own letter, which the regex engine tries twice as fast.
+_PLAIN_LOOK = re.compile(rb'"(?:finish_reason|usage)"\s*:\s*[^n\s]|"content"\s*:\s*\[')
+_PLAIN_TAIL = re.compile(rb'"(?:choices|error)"|' + _PLAIN_LOOK.pattern)
+_BITS = st.sampled_from([b'"', b'"c', b'"e', b'choices', b'hoices', b'error', b'finish_reason', b'usage', b'content',
+                         b'ontent', b':', b' ', b'\n', b'null', b'n', b'[', b'{', b'1', b'x'])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_BITS, max_size=12), st.integers(0, 2))
+def test_the_patterns_find_what_their_plain_spelling_finds(bits: list[bytes], start: int) -> None:
+    text = b"".join(bits)
+    for ours, plain in ((chunks._LOOK, _PLAIN_LOOK), (chunks._TAIL, _PLAIN_TAIL)):
+        found, expected = ours.search(text, start), plain.search(text, start)
+        assert (found and found.span()) == (expected and expected.span())

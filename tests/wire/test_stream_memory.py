@@ -1,11 +1,15 @@
-"""A stream's own state stays bounded however many tool calls one answer streams (docs/vertex-wire.md §7)."""
+"""What a stream keeps of its tool calls: the latest ones, and whether each one's arguments are whole (§7, §F)."""
 
 from __future__ import annotations
 
 import json
 import tracemalloc
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from openai_vertex._wire.chunks import ChunkNormaliser
-from openai_vertex._wire.tool_deltas import MAX_STREAMED_CALLS
+from openai_vertex._wire.tool_deltas import MAX_STREAMED_CALLS, Call
 
 
 def _call_chunks(count: int) -> list[bytes]:
@@ -53,3 +57,18 @@ def test_a_long_stream_of_calls_holds_the_latest_calls_only() -> None:
         arguments[index] = arguments.get(index, "") + piece
     assert arguments == {number: json.dumps({"city": f"City {number}"}, separators=(",", ":"))
                          for number in range(many)}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(['{"city":"', "Paris", '"}', "}", "{}", " ", "\n", '{"a":1}', "x", '"', ""]),
+                max_size=8))
+def test_a_call_knows_whether_its_arguments_are_a_whole_object(pieces: list[str]) -> None:
+    # `done` is kept up to date piece by piece, so that a streamed delta is routed without a parse
+    call = Call(0, "function-call-1")
+    for number in range(len(pieces)):
+        call.add_arguments(pieces[number])
+        try:
+            whole = isinstance(json.loads("".join(pieces[: number + 1])), dict)
+        except ValueError:
+            whole = False
+        assert call.done is whole
