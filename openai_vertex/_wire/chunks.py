@@ -36,7 +36,8 @@ import json
 import re
 from typing import Any
 
-from ._json import NOT_JSON, dumps
+from ._json import NOT_JSON, STRING, dumps, string_value
+from .call_template import CallTemplate
 from .choices import fill_usage, fix_finish_reason, join_text_parts
 from .tool_deltas import ChoiceState, Remember
 
@@ -47,11 +48,19 @@ class ChunkNormaliser:
     def __init__(self, remember: Remember) -> None:
         self._remember = remember
         self._choices: dict[int, ChoiceState] = {}
+        self._template: CallTemplate | None = None  # left by the chunk before, for this one only
 
     def __call__(self, payload: bytes) -> bytes:
         """Return the payload to send on: the same object when nothing had to change."""
         # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them; most of the
-        # others carry one piece of one tool call. Each pattern pins the choice; the rest is looked at after.
+        # others carry one piece of one tool call, most of them the chunk before with other arguments. Each
+        # pattern pins the choice; the rest is looked at after.
+        template = self._template
+        if template is not None:
+            written = template.write(payload)
+            if written is not None:
+                return written
+            self._template = None
         text = _TEXT_CHUNK.match(payload)
         if text is not None:
             trimmed = self._trim_text_chunk(payload, text)
@@ -170,7 +179,7 @@ class ChunkNormaliser:
         call delta with an id, a function and no metadata, in the compact JSON Vertex writes, with keys in
         its order (`_CALL_CHUNK`). Its call is found and its repeats dropped by the very rule the JSON path
         applies (`ChoiceState.route`, `Call.repeats_extra`); only the writing differs. Anything else, and
-        a choice's first chunk, takes the JSON path.
+        a choice's first chunk, takes the JSON path. It leaves a `CallTemplate` for the next chunk.
         """
         after = match.start("after")
         if _TAIL.search(payload, after) is not None:
@@ -181,7 +190,7 @@ class ChunkNormaliser:
         raw_role, raw_arguments, raw_name, raw_id, raw_index, raw_signature = match.group(
             "role_value", "arguments", "name", "id", "index", "signature")
         try:  # everything read before any state changes: a chunk the JSON path would refuse is left to it
-            arguments = _string(raw_arguments)
+            arguments = string_value(raw_arguments)
             name = None if raw_name is None else raw_name[1:-1].decode()
             call_id = raw_id[1:-1].decode()
             role = None if raw_role is None else raw_role[1:-1].decode()
@@ -195,39 +204,36 @@ class ChunkNormaliser:
         call, _, repeated_id, repeated_name = state.route(call_id, index, arguments, name, self._remember)
         renamed = not repeated_id and call.id != call_id
         extra = b""
+        kept_signature = False
         if signature is not None:
             if call.repeats_extra({"google": {"thought_signature": signature}}, self._remember):
                 changed = True  # the repeat leaves
             else:
                 extra = b'"extra_content":' + match["extra"] + b","
+                kept_signature = True
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
-        return b"".join((
-            b'{"choices":[{"delta":{', match["role"] if role is not None and not dropped_role else b"",
-            b'"tool_calls":[{', extra, b'"function":{"arguments":', raw_arguments,
-            b"" if raw_name is None or repeated_name else b',"name":' + raw_name, b"}",
-            b"" if repeated_id else b',"id":' + (json.dumps(call.id).encode() if renamed else raw_id),
-            b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]))
+        kept_role = role is not None and not dropped_role
+        head = b"".join((b'{"choices":[{"delta":{', match["role"] if kept_role else b"",
+                         b'"tool_calls":[{', extra, b'"function":{"arguments":'))
+        kept_name = raw_name is not None and not repeated_name
+        tail = b"".join((b',"name":' + raw_name if kept_name else b"", b"}",
+                         b"" if repeated_id else b',"id":' + (json.dumps(call.id).encode() if renamed else raw_id),
+                         b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]))
+        if repeated_id and not (kept_role or kept_signature or kept_name):
+            # Nothing kept that a repeat drops: the next chunk, if it is this one with other arguments, is
+            # written the same way (call_template.py).
+            start, end = match.span("arguments")
+            self._template = CallTemplate(call, payload[:start], payload[end:], head, tail)
+        return b"".join((head, raw_arguments, tail))
 
 
-def _string(quoted: bytes) -> str:
-    """A JSON string's value; without `json.loads` when its only escapes are `\\"` (arguments' quotes)."""
-    inner = quoted[1:-1]
-    if b"\\" not in inner:
-        return inner.decode()
-    if inner.count(b"\\") == inner.count(b'\\"') and not inner.endswith(b"\\"):
-        return inner.replace(b'\\"', b'"').decode()
-    value: str = json.loads(quoted)
-    return value
-
-
-_STR = rb'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string (unrolled: no possessive quantifiers before 3.11)
 _PLAIN = rb'"[^"\\\x00-\x1f]*"'  # one without escapes
 _INT = rb"(?:0|[1-9][0-9]*)"
 _CALL_CHUNK = re.compile(
     rb'\{"choices":\[\{"delta":\{(?P<role>"role":(?P<role_value>' + _PLAIN + rb'),)?"tool_calls":\[\{'
     rb'(?:"extra_content":(?P<extra>\{"google":\{"thought_signature":(?P<signature>' + _PLAIN + rb')\}\}),)?'
-    rb'"function":\{"arguments":(?P<arguments>' + _STR + rb')(?:,"name":(?P<name>' + _PLAIN + rb'))?\}'
+    rb'"function":\{"arguments":(?P<arguments>' + STRING + rb')(?:,"name":(?P<name>' + _PLAIN + rb'))?\}'
     rb',"id":(?P<id>"[^"\\\x00-\x1f]+")(?:,"index":(?P<index>' + _INT + rb'))?(?P<type>,"type":' + _PLAIN
     + rb')?\}\]\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
 )

@@ -103,14 +103,14 @@ class ChoiceState:
         return the call, whether the delta opened it, and whether the delta's `id` and `function.name`
         repeat what the call already sent."""
         call = self.groups.continues(call_id, index) if type(call_id) is str else None
-        if call is not None and not (call.done and _opens(arguments)):  # goes on with the call before it
+        if call is not None and not (call.done and opens_object(arguments)):  # goes on with the call before it
             if isinstance(arguments, str):
                 call.add_arguments(arguments)
             return call, False, True, call.named(name)
         # A second call under an id already used (§12.5): its arguments start anew after a whole object.
         # (Whatever `continues` recorded, `call_for` records again.)
         known = self.groups.with_id(call_id)
-        again = known is not None and known.done and _opens(arguments)
+        again = known is not None and known.done and opens_object(arguments)
         call, opened = self.groups.call_for(call_id, index, again=again)
         if again and opened and call.sent is not None:
             call.id = unique_id(call.sent, {other.id for other in self.calls if other.id is not None})
@@ -205,7 +205,7 @@ class ChoiceState:
         return call
 
 
-def _opens(arguments: object) -> bool:
+def opens_object(arguments: object) -> bool:
     """Whether a delta's `function.arguments` start a JSON object (a new call, after a whole one)."""
     return isinstance(arguments, str) and arguments.lstrip().startswith("{")
 

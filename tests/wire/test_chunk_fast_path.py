@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openai_vertex._wire import chunks
+from openai_vertex._wire._json import STRING
 from openai_vertex._wire.chunks import ChunkNormaliser
 
 IDS = st.sampled_from(["function-call-a", "function-call-b", "get_weather", ""])
@@ -81,6 +82,27 @@ def test_the_byte_paths_say_what_the_json_path_says(stream: list[bytes]) -> None
     assert _read(stream, byte_path=True) == _read(stream, byte_path=False)
 
 
+_ARGUMENTS = re.compile(rb'"arguments":' + STRING)
+
+
+@st.composite
+def _runs(draw: st.DrawFn) -> list[bytes]:
+    """Chunks each followed by copies of itself with other arguments, as a call's pieces come (§S2)."""
+    stream = []
+    for chunk in draw(st.lists(_chunk(), min_size=1, max_size=5)):
+        stream.append(chunk)
+        for piece in draw(st.lists(PIECES, max_size=4)):
+            arguments = b'"arguments":' + json.dumps(piece, ensure_ascii=draw(st.booleans())).encode()
+            stream.append(_ARGUMENTS.sub(lambda _: arguments, chunk, count=1))
+    return stream
+
+
+@settings(max_examples=300, deadline=None)
+@given(_runs())
+def test_a_chunk_written_from_the_one_before_says_what_the_json_path_says(stream: list[bytes]) -> None:
+    assert _read(stream, byte_path=True) == _read(stream, byte_path=False)
+
+
 def test_the_byte_path_takes_googles_sample_after_its_first_chunk() -> None:
     first = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":"",'
              b'"name":"get_current_weather"},"id":"function-call-c855","index":1,"type":"function"}]},'
@@ -133,3 +155,33 @@ def test_the_patterns_find_what_their_plain_spelling_finds(bits: list[bytes], st
     for ours, plain in ((chunks._LOOK, _PLAIN_LOOK), (chunks._TAIL, _PLAIN_TAIL)):
         found, expected = ours.search(text, start), plain.search(text, start)
         assert (found and found.span()) == (expected and expected.span())
+
+
+def _call(call_id: str, arguments: str, *, name: str | None = "get_weather") -> bytes:
+    """A chunk of one call in Google's shape (§S2), written as Vertex writes it."""
+    function = {"arguments": arguments} if name is None else {"arguments": arguments, "name": name}
+    delta = {"role": "assistant", "tool_calls": [{"function": function, "id": call_id, "index": 0,
+                                                  "type": "function"}]}
+    chunk = {"choices": [{"delta": delta, "index": 0, "logprobs": None}], "object": "chat.completion.chunk"}
+    return json.dumps(chunk, separators=(",", ":")).encode()
+
+
+def _model_text() -> bytes:
+    return b'{"choices":[{"delta":{"content":"Hm.","role":"model"},"index":0}],"object":"chat.completion.chunk"}'
+
+
+def test_chunks_written_from_the_one_before_in_the_cases_that_decide_it() -> None:
+    streams = {
+        # a call that opens on the byte path (no name to keep): its next piece drops the id the opener kept
+        "opener": [_call("a", "{}"), _call("b", "", name=None), _call("b", '{"city":', name=None)],
+        # older Gemini's id is the function's name: a whole object, then another call under the same id (§12.5)
+        "same id": [_call("get_weather", ""), _call("get_weather", '{"city":"Paris"}'),
+                    _call("get_weather", '{"city":"Rome"}')],
+        # a chunk between two pieces changes the role: the next piece keeps its own
+        "between": [_call("a", ""), _call("a", '{"city":'), _model_text(), _call("a", '"Paris"}')],
+    }
+    for name, stream in streams.items():
+        said = _read(stream, byte_path=True)
+        assert said == _read(stream, byte_path=False), name
+    said, _ = _read(streams["same id"], byte_path=True)
+    assert [call["id"] for call in said[-1]["choices"][0]["delta"]["tool_calls"]] == ["get_weather~2"]
