@@ -14,12 +14,8 @@ on: it opened no call and kept no role, name or signature, which a repeat would 
 
 from __future__ import annotations
 
-import re
-
-from ._json import NOT_JSON, STRING, string_value
+from ._json import NOT_JSON, string_value
 from .tool_deltas import Call, opens_object
-
-_ONE_STRING = re.compile(STRING)
 
 
 class CallTemplate:
@@ -40,12 +36,13 @@ class CallTemplate:
         if not (payload.startswith(head) and payload.endswith(tail)):
             return None
         raw = payload[len(head) : len(payload) - len(tail)]
-        if _ONE_STRING.fullmatch(raw) is None:
-            return None
         try:
-            arguments = string_value(raw)
+            text = raw.decode()
+            arguments, end = string_value(text)
         except NOT_JSON:
             return None
+        if end != len(text):
+            return None  # more than one JSON string between the two
         call = self.call
         if call.done and opens_object(arguments):
             return None  # perhaps another call under the same id (§12.5): for the rule to decide

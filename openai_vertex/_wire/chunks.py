@@ -36,7 +36,7 @@ import json
 import re
 from typing import Any
 
-from ._json import NOT_JSON, STRING, dumps, string_value
+from ._json import NOT_JSON, dumps, string_value
 from .call_template import CallTemplate
 from .choices import fill_usage, fix_finish_reason, join_text_parts
 from .tool_deltas import ChoiceState, Remember
@@ -190,7 +190,7 @@ class ChunkNormaliser:
         raw_role, raw_arguments, raw_name, raw_id, raw_index, raw_signature = match.group(
             "role_value", "arguments", "name", "id", "index", "signature")
         try:  # everything read before any state changes: a chunk the JSON path would refuse is left to it
-            arguments = string_value(raw_arguments)
+            arguments, _ = string_value(raw_arguments.decode())
             name = None if raw_name is None else raw_name[1:-1].decode()
             call_id = raw_id[1:-1].decode()
             role = None if raw_role is None else raw_role[1:-1].decode()
@@ -228,6 +228,7 @@ class ChunkNormaliser:
         return b"".join((head, raw_arguments, tail))
 
 
+STRING = rb'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"'  # a JSON string (unrolled: no possessive quantifiers before 3.11)
 _PLAIN = rb'"[^"\\\x00-\x1f]*"'  # one without escapes
 _INT = rb"(?:0|[1-9][0-9]*)"
 _CALL_CHUNK = re.compile(

@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openai_vertex._wire import chunks
-from openai_vertex._wire._json import STRING
-from openai_vertex._wire.chunks import ChunkNormaliser
+from openai_vertex._wire.chunks import STRING, ChunkNormaliser
 
 IDS = st.sampled_from(["function-call-a", "function-call-b", "get_weather", ""])
 PIECES = st.sampled_from(['{"location":"', "Boston, MA", '","unit":"', "celsius", '"}', "", "{}", 'say \\"hi\\"',
