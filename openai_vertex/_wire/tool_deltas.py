@@ -43,15 +43,16 @@ class Call:
         # The pieces of the arguments; joined into one once they make a whole object, so that a long
         # stream of calls holds one string per call.
         self.arguments: list[str] = []
-        self.done = False  # whether the arguments are a whole JSON object: `complete()`, kept up to date
+        self.done = False  # whether the arguments so far are a whole JSON object (the call is done)
 
     def add_arguments(self, piece: str) -> None:
         self.arguments.append(piece)
         stripped = piece.rstrip()
-        if stripped.endswith("}"):
-            self.done = self.complete()
-            if self.done and len(self.arguments) > 1:
-                self.arguments = ["".join(self.arguments)]
+        if stripped.endswith("}"):  # an object ends with `}`: no parse (and no exception) for other pieces
+            joined = "".join(self.arguments)
+            self.done = _is_object(joined)
+            if self.done:
+                self.arguments = [joined]
         elif self.done and stripped:  # more than blanks after a whole object: not one any longer
             self.done = False
 
@@ -74,15 +75,6 @@ class Call:
             remember(self.id, extra, self.index)
         return False
 
-    def complete(self) -> bool:
-        """Whether the arguments received so far are a whole JSON object (the call is done)."""
-        last = next((piece for piece in reversed(self.arguments) if piece.strip()), "")
-        if not last.rstrip().endswith("}"):
-            return False  # an object ends with `}`: no parse (and no exception) for the common pieces
-        try:
-            return isinstance(json.loads("".join(self.arguments)), dict)
-        except NOT_JSON:
-            return False
 
 
 class ChoiceState:
@@ -203,6 +195,13 @@ class ChoiceState:
             oldest = self.calls.popleft()
             self.groups.forget(oldest, oldest.sent)
         return call
+
+
+def _is_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except NOT_JSON:
+        return False
 
 
 def opens_object(arguments: object) -> bool:
