@@ -197,11 +197,18 @@ class ChoiceState:
         return call
 
 
+_DECODER = json.JSONDecoder()
+_JSON_BLANKS = " \t\n\r"
+
+
 def _is_object(text: str) -> bool:
+    """Whether `json.loads(text)` is a dict, without the work `json.loads` does around the decoder."""
+    text = text.strip(_JSON_BLANKS)
     try:
-        return isinstance(json.loads(text), dict)
+        value, end = _DECODER.raw_decode(text)
     except NOT_JSON:
         return False
+    return end == len(text) and isinstance(value, dict)
 
 
 def opens_object(arguments: object) -> bool:

@@ -46,8 +46,9 @@ def _said(chunks: list[bytes]) -> list[tuple[int, str | None, str]]:
 
 def test_a_long_stream_of_calls_holds_the_latest_calls_only() -> None:
     few, many = 4 * MAX_STREAMED_CALLS, 12 * MAX_STREAMED_CALLS
-    # Each call kept costs a few hundred bytes: 8 * MAX_STREAMED_CALLS more of them, about 600 KB.
-    assert _peak(_call_chunks(many)) - _peak(_call_chunks(few)) < 40 * MAX_STREAMED_CALLS
+    # Each call kept costs a few hundred bytes: 8 * MAX_STREAMED_CALLS more of them would be about 600 KB;
+    # the bound leaves room for what another thread allocates meanwhile (the peak is the process's).
+    assert _peak(_call_chunks(many)) - _peak(_call_chunks(few)) < 100_000
     said = _said(_call_chunks(many))
     # and every call still gets its own index, its id once, and its arguments
     opened = [(index, call_id) for index, call_id, _ in said if call_id is not None]
