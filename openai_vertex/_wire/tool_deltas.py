@@ -76,7 +76,6 @@ class Call:
         return False
 
 
-
 class ChoiceState:
     """What one choice of a stream has sent so far: its role and its calls."""
 
