@@ -40,21 +40,28 @@ class SSENormaliser:
         self._stray: list[bytes] = []
         self._stray_size = 0
         self._partial_size = 0
+        self._idle = True  # nothing of the above is held: the last chunk ended an event
 
     def feed(self, chunk: bytes) -> bytes:
+        payload = chunk[6:-2]
         if (
-            chunk.startswith(b"data: {")
+            self._idle
+            and chunk.startswith(b"data: {")
             and chunk.endswith(b"\n\n")
-            and chunk.count(b"\n") == 2
-            and not (self._partial or self._event or self._stray or self._skip_lf)
-            and b"\r" not in chunk
+            and b"\n" not in payload
+            and b"\r" not in payload
         ):
             # The common case, one whole event per network read holding one JSON object, as Vertex writes
             # it: no line splitting needed, and an event that needs no rewrite leaves as the very bytes
-            # that came. Any other spelling takes the general path below, to the same result.
-            payload = chunk[6:-2]
+            # that came. Any other spelling takes the general path, to the same result.
             rewritten = self._rewrite_data(payload)
             return chunk if rewritten is payload else b"data: " + rewritten + b"\n\n"
+        out = self._feed_lines(chunk)
+        self._idle = not (self._partial or self._event or self._stray or self._skip_lf)
+        return out
+
+    def _feed_lines(self, chunk: bytes) -> bytes:
+        """The general path: split into lines, keep what is unfinished for the next chunk."""
         if not chunk:
             return b""
         out: list[bytes] = []

@@ -159,6 +159,28 @@ def test_rewrites_do_not_depend_on_where_the_stream_was_cut(
     assert events(normalise(one_read_per_event(stream))) == whole
 
 
+@st.composite
+def reads_of_text_events(draw: st.DrawFn) -> list[bytes]:
+    """Reads of a live stream, one per event, of Gemini text (its role repeated), some with a CR or LF in
+    the JSON (whitespace to JSON, a line break to SSE), between comment lines some of which are ended
+    only by the next read."""
+    reads = []
+    for text in draw(st.lists(value, min_size=1, max_size=6)):
+        if draw(st.booleans()):
+            reads.append(b": ping" + draw(st.sampled_from([b"", b"\n", b"\r"])))
+        payload = ('{"choices":[{"delta":{"content":' + json.dumps(text) + ',"role":"assistant"},"index":0}],'
+                   '"object":"chat.completion.chunk"}')
+        if draw(st.booleans()):
+            payload = payload.replace(',"index"', draw(st.sampled_from(["\r", "\n"])) + ',"index"', 1)
+        reads.append(("data: " + payload + "\n\n").encode())
+    return reads
+
+
+@given(reads_of_text_events(), cut_points)
+def test_an_event_read_whole_says_what_it_says_cut_anywhere(reads: list[bytes], points: list[int]) -> None:
+    assert events(normalise(reads)) == events(normalise(cut(b"".join(reads), points)))
+
+
 def one_read_per_event(stream: bytes) -> list[bytes]:
     """How a live stream usually arrives: each read ends where an event does."""
     pieces = stream.split(b"\n\n")
