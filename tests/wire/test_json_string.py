@@ -18,7 +18,7 @@ def test_a_string_reads_as_json_loads_reads_it(value: str, ascii_only: bool, aft
 
 
 @pytest.mark.parametrize("text", ['"', '"open', '"a\x01b"', '"\\x"', "'single'", ""])
-def test_a_string_json_loads_refuses_raises_what_it_raises(text: str) -> None:
+def test_what_json_loads_refuses_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         json.loads(text)
     with pytest.raises(ValueError):
