@@ -1,5 +1,5 @@
-"""JSON helpers of the wire layer: bytes written as the openai SDK writes bodies, one string read alone,
-and a non-clobbering merge."""
+"""JSON helpers of the wire layer: its one decoder, a string or an object read alone, bytes written as the
+openai SDK writes bodies, and a non-clobbering merge."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 # What `json.loads` raises on a body that is not JSON. RecursionError too: a body nested a few thousand
 # levels deep (hostile, or garbage from a proxy) exhausts the parser's stack instead of failing cleanly.
 NOT_JSON = (ValueError, RecursionError)
+DECODER = json.JSONDecoder()
+"""The layer's one decoder: `raw_decode` reads a value at the start of a text, without `json.loads`'s work."""
 # What `JSONDecoder` reads a string with; typeshed leaves it out, as it is not in `json.decoder.__all__`.
 _scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
@@ -21,6 +23,16 @@ def string_value(text: str) -> tuple[str, int]:
     if text[:1] != '"':
         raise ValueError("not a JSON string")
     return _scan_string(text, 1)
+
+
+def is_object(text: str) -> bool:
+    """Whether `json.loads(text)` is a dict (`DECODER` between JSON's blanks: no work around the decoder)."""
+    text = text.strip(" \t\n\r")
+    try:
+        value, end = DECODER.raw_decode(text)
+    except NOT_JSON:
+        return False
+    return end == len(text) and isinstance(value, dict)
 
 
 def loads_object(body: bytes) -> dict[str, Any] | None:

@@ -14,10 +14,10 @@ key cannot be inside a string, where it would be escaped). A body that spells an
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from ._json import DECODER, NOT_JSON
 from .models import publisher_model
 from .signatures import SignatureCache, has_signature
 
@@ -25,7 +25,6 @@ _KEYS = re.compile(rb'"(model|google|tool_calls|stream)"\s*:\s*')
 ESCAPED_ASCII = re.compile(rb"\\u00[2-7][0-9a-fA-F]")
 # Where a `google` object belongs: Google's fields of a tool call or message, and the request's own.
 _GOOGLE_HOLDER = re.compile(rb'"(?:extra_content|extra_body)"\s*:\s*\{\s*\Z')
-_DECODER = json.JSONDecoder()
 _WINDOW = 8192  # bytes decoded first for a tool-call array (a call with its signature is a few KB at most)
 
 
@@ -101,8 +100,8 @@ def array_at(body: bytes, start: int) -> tuple[list[Any], int] | None:
     for end in (start + _WINDOW, len(body)):
         text = body[start:end].decode("utf-8", "surrogateescape")
         try:
-            value, stop = _DECODER.raw_decode(text)
-        except ValueError:
+            value, stop = DECODER.raw_decode(text)
+        except NOT_JSON:  # RecursionError too: a hostile nesting
             if end >= len(body):
                 return None
             continue

@@ -7,12 +7,11 @@ parsed delta, and the byte path, which writes the common chunk shape without par
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from typing import Any, Protocol
 
 from .._tool_calls import ToolCallGroups, wire_index
-from ._json import NOT_JSON, merge_missing
+from ._json import is_object, merge_missing
 from .signatures import unique_id
 
 
@@ -50,7 +49,7 @@ class Call:
         stripped = piece.rstrip()
         if stripped.endswith("}"):  # an object ends with `}`: no parse (and no exception) for other pieces
             joined = "".join(self.arguments)
-            self.done = _is_object(joined)
+            self.done = is_object(joined)
             if self.done:
                 self.arguments = [joined]
         elif self.done and stripped:  # more than blanks after a whole object: not one any longer
@@ -194,20 +193,6 @@ class ChoiceState:
             oldest = self.calls.popleft()
             self.groups.forget(oldest, oldest.sent)
         return call
-
-
-_DECODER = json.JSONDecoder()
-_JSON_BLANKS = " \t\n\r"
-
-
-def _is_object(text: str) -> bool:
-    """Whether `json.loads(text)` is a dict, without the work `json.loads` does around the decoder."""
-    text = text.strip(_JSON_BLANKS)
-    try:
-        value, end = _DECODER.raw_decode(text)
-    except NOT_JSON:
-        return False
-    return end == len(text) and isinstance(value, dict)
 
 
 def opens_object(arguments: object) -> bool:

@@ -192,3 +192,13 @@ def test_a_restored_signature_changes_only_the_bytes_of_its_calls() -> None:
     assert sent[:start] == body[:start]  # the history before the calls, its spacing included, as it was
     assert sent.endswith(body[body.rindex(b"]\n  },") + 1 :])  # and the turns after them
     assert json.loads(sent)["messages"][1]["tool_calls"][0]["extra_content"] == SIGNED  # §6
+
+
+def test_a_tool_call_array_nested_past_the_parsers_depth_goes_out_untouched() -> None:
+    # A hostile body: the look decodes tool-call arrays, and that decode must fail as a parse fails
+    # (RecursionError too), leaving the body to the full path, which sends it as it is.
+    layer = WireLayer()
+    layer.signatures.remember("function-call-1", {"google": {"thought_signature": "sig"}})
+    body = (b'{"messages":[{"role":"assistant","tool_calls":' + b"[" * 100_000 + b"]" * 100_000
+            + b'}],"model":"google/gemini-2.5-flash"}')
+    assert layer.rewrite_chat_body(body) is None
