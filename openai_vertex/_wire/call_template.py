@@ -15,7 +15,7 @@ on: it opened no call and kept no role, name or signature, which a repeat would 
 from __future__ import annotations
 
 from ._json import NOT_JSON, string_value
-from .tool_deltas import Call, opens_object
+from .tool_deltas import Call
 
 
 class CallTemplate:
@@ -43,8 +43,6 @@ class CallTemplate:
             return None
         if end != len(text):
             return None  # more than one JSON string between the two
-        call = self.call
-        if call.done and opens_object(arguments):
-            return None  # perhaps another call under the same id (§12.5): for the rule to decide
-        call.add_arguments(arguments)
+        if not self.call.goes_on(arguments):
+            return None  # another call under the same id (§12.5): for the rule to open it
         return b"".join((self.sent_head, raw, self.sent_tail))

@@ -55,6 +55,15 @@ class Call:
         elif self.done and stripped:  # more than blanks after a whole object: not one any longer
             self.done = False
 
+    def goes_on(self, arguments: object) -> bool:
+        """Take a delta's `function.arguments` if they go on with this call, and say so: they do unless
+        they open an object after a whole one (another call under the same id, §12.5)."""
+        if self.done and opens_object(arguments):
+            return False
+        if isinstance(arguments, str):
+            self.add_arguments(arguments)
+        return True
+
     def named(self, name: object) -> bool:
         """Take a delta's `function.name`; return whether it repeats the name the call already sent."""
         if name is None:
@@ -93,9 +102,7 @@ class ChoiceState:
         return the call, whether the delta opened it, and whether the delta's `id` and `function.name`
         repeat what the call already sent."""
         call = self.groups.continues(call_id, index) if type(call_id) is str else None
-        if call is not None and not (call.done and opens_object(arguments)):  # goes on with the call before it
-            if isinstance(arguments, str):
-                call.add_arguments(arguments)
+        if call is not None and call.goes_on(arguments):  # the call of the delta before
             return call, False, True, call.named(name)
         # A second call under an id already used (§12.5): its arguments start anew after a whole object.
         # (Whatever `continues` recorded, `call_for` records again.)
