@@ -53,6 +53,12 @@ def fix_finish_reason(choice: dict[str, Any], *, has_calls: bool) -> bool:
 
 
 USAGE_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
+_COUNT_TYPES = {int}
+
+
+def has_counts(usage: dict[str, Any]) -> bool:
+    """Whether all three token counts are there, as integers (a bool is not a count): nothing to fill."""
+    return set(map(type, map(usage.get, USAGE_COUNTS))) == _COUNT_TYPES
 
 
 def fill_usage(usage: object) -> bool:
@@ -60,11 +66,9 @@ def fill_usage(usage: object) -> bool:
 
     Vertex's total is prompt + completion + reasoning (docs §7), so a missing one follows from the others.
     """
-    if not isinstance(usage, dict):
+    if not isinstance(usage, dict) or has_counts(usage):
         return False
     missing = [key for key in USAGE_COUNTS if not _is_count(usage.get(key))]
-    if not missing:
-        return False
     details = usage.get("completion_tokens_details")
     reasoning = details.get("reasoning_tokens") if isinstance(details, dict) else None
     reasoning = reasoning if _is_count(reasoning) else 0
@@ -82,7 +86,7 @@ def fill_usage(usage: object) -> bool:
 
 
 def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int
 
 
 def join_text_parts(holder: dict[str, Any]) -> bool:

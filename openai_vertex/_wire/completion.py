@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .choices import OPENAI_FINISH_REASONS, USAGE_COUNTS, fill_usage, fix_finish_reason, join_text_parts
+from .choices import OPENAI_FINISH_REASONS, fill_usage, fix_finish_reason, has_counts, join_text_parts
 from .message_signatures import answer_images
 from .signatures import SignatureCache, remember_calls
 
@@ -37,9 +37,6 @@ def fix_parsed(completion: object, cache: SignatureCache) -> None:
             cache.messages.remember(message, answer_images(choice, message))
 
 
-_INT = {int}
-
-
 def signed_if_fine(completion: dict[str, Any]) -> list[dict[str, Any]] | None:
     """None when `fix_completion` may change the answer; else (the SDK's shape already, as most are) the
     choices whose message has tool calls or `extra_content` to remember. One walk, no call per field."""
@@ -47,7 +44,7 @@ def signed_if_fine(completion: dict[str, Any]) -> list[dict[str, Any]] | None:
     if type(choices) is not list:
         return None
     usage = completion.get("usage")
-    if type(usage) is dict and set(map(type, map(usage.get, USAGE_COUNTS))) != _INT:  # all three, no bool
+    if type(usage) is dict and not has_counts(usage):
         return None
     signed = []
     for choice in choices:
