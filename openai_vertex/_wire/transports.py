@@ -167,7 +167,7 @@ def _fixed_json(response: Any, fix: Callable[[Any], None]) -> Any:
     ref = weakref.ref(response)
 
     def json(**kwargs: Any) -> Any:
-        value = parse(ref(), **kwargs) if kwargs else parse(ref())
+        value = parse(ref(), **kwargs)
         fix(value)
         return value
 
