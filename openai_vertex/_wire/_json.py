@@ -13,7 +13,9 @@ NOT_JSON = (ValueError, RecursionError)
 DECODER = json.JSONDecoder()
 """The layer's one decoder: `raw_decode` reads a value at the start of a text, without `json.loads`'s work."""
 # What `JSONDecoder` reads a string with; typeshed leaves it out, as it is not in `json.decoder.__all__`.
-_scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+"""`scan_string(text, start)`: the value of the JSON string whose opening quote is just before `start`, and
+where it ends (after its closing quote)."""
 
 
 def string_value(text: str) -> tuple[str, int]:
@@ -22,7 +24,7 @@ def string_value(text: str) -> tuple[str, int]:
     would raise, when `text` does not open with a JSON string."""
     if text[:1] != '"':
         raise ValueError("not a JSON string")
-    return _scan_string(text, 1)
+    return scan_string(text, 1)
 
 
 def is_object(text: str) -> bool:

@@ -201,30 +201,37 @@ class ChunkNormaliser:
         if role is not None:
             state.role = role
         index = None if raw_index is None else int(raw_index)
-        call, _, repeated_id, repeated_name = state.route(call_id, index, arguments, name, self._remember)
+        call, opened, repeated_id, repeated_name = state.route(call_id, index, arguments, name)
         renamed = not repeated_id and call.id != call_id
         extra = b""
-        kept_signature = False
-        if signature is not None:
-            if call.repeats_extra({"google": {"thought_signature": signature}}, self._remember):
-                changed = True  # the repeat leaves
-            else:
-                extra = b'"extra_content":' + match["extra"] + b","
-                kept_signature = True
+        if call.take_extra(None if signature is None else {"google": {"thought_signature": signature}}, opened,
+                           self._remember):
+            changed = True  # the repeat leaves
+        elif signature is not None:
+            extra = match["signed"]
+        kept_role = role is not None and not dropped_role
+        kept_name = raw_name is not None and not repeated_name
+        start, end = match.span("arguments")
+        rest = b"".join((b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]))
+        if name is None or name == call.name:
+            # The rule drops everything but the arguments from the next chunk if it is this one with other
+            # arguments (and no signature, or another wire index, as §S2's second chunk): written the
+            # same way (call_template.py).
+            came = payload[:start]
+            if signature is not None:
+                signed_at, signed_end = match.span("signed")
+                came = came[:signed_at] + came[signed_end:]
+            span = match.span("index")
+            self._template = CallTemplate(call, call_id, state.groups, came, payload[end:],
+                                          None if raw_index is None else (span[0] - end, span[1] - end),
+                                          _SENT_HEAD, b"}" + rest)
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
-        kept_role = role is not None and not dropped_role
         head = b"".join((b'{"choices":[{"delta":{', match["role"] if kept_role else b"",
                          b'"tool_calls":[{', extra, b'"function":{"arguments":'))
-        kept_name = raw_name is not None and not repeated_name
         tail = b"".join((b',"name":' + raw_name if kept_name else b"", b"}",
                          b"" if repeated_id else b',"id":' + (json.dumps(call.id).encode() if renamed else raw_id),
-                         b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]))
-        if repeated_id and not (kept_role or kept_signature or kept_name):
-            # Nothing kept that a repeat drops: the next chunk, if it is this one with other arguments, is
-            # written the same way (call_template.py).
-            start, end = match.span("arguments")
-            self._template = CallTemplate(call, payload[:start], payload[end:], head, tail)
+                         rest))
         return b"".join((head, raw_arguments, tail))
 
 
@@ -233,7 +240,7 @@ _PLAIN = rb'"[^"\\\x00-\x1f]*"'  # one without escapes
 _INT = rb"(?:0|[1-9][0-9]*)"
 _CALL_CHUNK = re.compile(
     rb'\{"choices":\[\{"delta":\{(?P<role>"role":(?P<role_value>' + _PLAIN + rb'),)?"tool_calls":\[\{'
-    rb'(?:"extra_content":(?P<extra>\{"google":\{"thought_signature":(?P<signature>' + _PLAIN + rb')\}\}),)?'
+    rb'(?P<signed>"extra_content":\{"google":\{"thought_signature":(?P<signature>' + _PLAIN + rb')\}\},)?'
     rb'"function":\{"arguments":(?P<arguments>' + STRING + rb')(?:,"name":(?P<name>' + _PLAIN + rb'))?\}'
     rb',"id":(?P<id>"[^"\\\x00-\x1f]+")(?:,"index":(?P<index>' + _INT + rb'))?(?P<type>,"type":' + _PLAIN
     + rb')?\}\]\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
@@ -243,6 +250,7 @@ _TEXT_CHUNK = re.compile(
     rb'"role":"assistant"\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
 )
 _ROLE = b'"role":"assistant"'
+_SENT_HEAD = b'{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":'
 # What sends a chunk without tool calls to the JSON path: a finish reason or usage that is not null, or
 # `content` as a list. (A quote opening a key cannot be inside a string, where it would be escaped.)
 # Each alternative opens with its own letter, which lets the regex engine try one of them per quote.

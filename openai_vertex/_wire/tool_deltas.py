@@ -74,8 +74,19 @@ class Call:
             self.name = name
         return False
 
-    def repeats_extra(self, extra: object, remember: Remember) -> bool:
-        """Take a delta's `extra_content` (remembered when it is new); return whether it repeats the call's."""
+    def take_extra(self, extra: object, opened: bool, remember: Remember) -> bool:
+        """Take a delta's `extra_content` (None when it has none); return whether it repeats the call's.
+
+        A call is remembered once when it opens, with the `extra_content` of its first delta, and again
+        when a later delta brings a new one."""
+        if opened:
+            if extra is not None:
+                self.extra = extra
+            if self.id is not None:
+                remember(self.id, extra if isinstance(extra, dict) else None, self.index, self.sent)
+            return False
+        if extra is None:
+            return False
         if extra == self.extra:
             return True
         self.extra = extra
@@ -96,8 +107,8 @@ class ChoiceState:
         self.groups: ToolCallGroups[Call] = ToolCallGroups(self._new_call)
         self.pending: dict[str, Any] | None = None  # metadata that came before any call
 
-    def route(self, call_id: object, index: int | None, arguments: object, name: object,
-              remember: Remember) -> tuple[Call, bool, bool, bool]:
+    def route(self, call_id: object, index: int | None, arguments: object,
+              name: object) -> tuple[Call, bool, bool, bool]:
         """Give a delta (its `id`, wire `index`, `function.arguments` and `function.name`) to its call:
         return the call, whether the delta opened it, and whether the delta's `id` and `function.name`
         repeat what the call already sent."""
@@ -113,12 +124,7 @@ class ChoiceState:
             call.id = unique_id(call.sent, {other.id for other in self.calls if other.id is not None})
         if isinstance(arguments, str):
             call.add_arguments(arguments)
-        repeated_id = False
-        if call.id is not None and call_id == call.sent:
-            if opened:
-                remember(call.id, None, call.index, call.sent)
-            else:
-                repeated_id = True
+        repeated_id = not opened and call.id is not None and call_id == call.sent
         return call, opened, repeated_id, call.named(name)
 
     def rewrite_tool_calls(self, delta: dict[str, Any], deltas: list[Any], remember: Remember) -> bool:
@@ -165,7 +171,7 @@ class ChoiceState:
         function = delta.get("function")
         arguments = function.get("arguments") if isinstance(function, dict) else None
         name = function.get("name") if isinstance(function, dict) else None
-        call, opened, repeated_id, repeated_name = self.route(delta.get("id"), index, arguments, name, remember)
+        call, opened, repeated_id, repeated_name = self.route(delta.get("id"), index, arguments, name)
         if opened and self.pending is not None:
             extra = delta.get("extra_content")
             if isinstance(extra, dict):
@@ -186,8 +192,7 @@ class ChoiceState:
         if repeated_name and isinstance(function, dict):
             del function["name"]
             changed = True
-        extra = delta.get("extra_content")
-        if extra is not None and call.repeats_extra(extra, remember):
+        if call.take_extra(delta.get("extra_content"), opened, remember):
             del delta["extra_content"]
             changed = True
         return changed

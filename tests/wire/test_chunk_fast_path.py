@@ -84,19 +84,31 @@ def test_the_byte_paths_say_what_the_json_path_says(stream: list[bytes]) -> None
 _ARGUMENTS = re.compile(rb'"arguments":' + STRING)
 
 
+_SIGNED = re.compile(rb'"extra_content":\{"google":\{"thought_signature":"[^"]*"\}\},')
+_INDEX = re.compile(rb',"index":[0-9]+')
+
+
 @st.composite
 def _runs(draw: st.DrawFn) -> list[bytes]:
-    """Chunks each followed by copies of itself with other arguments, as a call's pieces come (§S2)."""
+    """Chunks each followed by copies of itself with other arguments, as a call's pieces come (§S2): a copy
+    may also leave out the signature, or have another `index` (the call's, when it has one), as the
+    second chunk of a call does in §S2."""
     stream = []
     for chunk in draw(st.lists(_chunk(), min_size=1, max_size=5)):
         stream.append(chunk)
         for piece in draw(st.lists(PIECES, max_size=4)):
             arguments = b'"arguments":' + json.dumps(piece, ensure_ascii=draw(st.booleans())).encode()
-            stream.append(_ARGUMENTS.sub(lambda _: arguments, chunk, count=1))
+            copy = _ARGUMENTS.sub(lambda _: arguments, chunk, count=1)
+            if draw(st.booleans()):
+                copy = _SIGNED.sub(b"", copy, count=1)
+            if draw(st.booleans()):
+                index = b',"index":%d' % draw(st.sampled_from([0, 1, 2, 10]))
+                copy = _INDEX.sub(lambda _: index, copy, count=1)
+            stream.append(copy)
     return stream
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(_runs())
 def test_a_chunk_written_from_the_one_before_says_what_the_json_path_says(stream: list[bytes]) -> None:
     assert _read(stream, byte_path=True) == _read(stream, byte_path=False)
@@ -136,7 +148,50 @@ def test_a_calls_signed_first_chunk_takes_the_byte_path_and_its_signature_is_rem
                    b'"function":{"arguments":"","name":"get_current_weather"},"id":"function-call-b","index":1,'
                    b'"type":"function"}]},'
                    b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
-    assert remembered[-1] == ("function-call-b", {"google": {"thought_signature": "sig-b"}}, 1)
+    # remembered once as it opens, with its signature (the call before it too, without one)
+    assert remembered == [("function-call-a", None, 0, "function-call-a"),
+                          ("function-call-b", {"google": {"thought_signature": "sig-b"}}, 1, "function-call-b")]
+
+
+_S2_OPENER = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"extra_content":{"google":'
+              b'{"thought_signature":"sig-b"}},"function":{"arguments":"","name":"get_current_weather"},'
+              b'"id":"function-call-b","index":0,"type":"function"}]},"index":0,"logprobs":null}],'
+              b'"object":"chat.completion.chunk"}')
+
+
+def _after_s2_opener() -> ChunkNormaliser:
+    """A normaliser that has read a call and the signed first chunk of a second one (§S2)."""
+    normaliser = ChunkNormaliser(lambda *call: None)
+    normaliser(_call("function-call-a", "{}", name="get_current_weather"))
+    normaliser(_S2_OPENER)
+    return normaliser
+
+
+def test_a_calls_second_chunk_in_googles_shape_is_written_from_its_first() -> None:
+    # §S2: the second chunk leaves out the first one's signature and has another wire index (0 -> 1).
+    second = _S2_OPENER.replace(b'"extra_content":{"google":{"thought_signature":"sig-b"}},', b"").replace(
+        b'"arguments":""', b'"arguments":"{\\"location\\":\\""').replace(b'"id":"function-call-b","index":0',
+                                                                        b'"id":"function-call-b","index":1')
+    third = second.replace(b'"arguments":"{\\"location\\":\\""', b'"arguments":"Boston\\"}"')
+    normaliser = _after_s2_opener()
+    never = re.compile(rb"(?!)")  # neither pattern is matched again: the template writes both
+    with mock.patch.object(chunks, "_CALL_CHUNK", never), mock.patch.object(chunks, "_TEXT_CHUNK", never), \
+            mock.patch.object(chunks, "json", wraps=json) as parsed:
+        out = [normaliser(second), normaliser(third)]
+    assert parsed.loads.call_count == 0
+    sent = (b'{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":%s},"index":1,"type":"function"}]},'
+            b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
+    assert out == [sent % b'"{\\"location\\":\\""', sent % b'"Boston\\"}"']
+    # the wire index is recorded as the rule records it: a delta with no id at index 1 goes to this call
+    state = normaliser._choices[0]
+    assert state.groups.call_for(None, 1)[0] is state.groups.with_id("function-call-b")
+
+
+def test_a_wire_index_that_is_not_json_is_not_written_from_the_template() -> None:
+    second = _S2_OPENER.replace(b'"extra_content":{"google":{"thought_signature":"sig-b"}},', b"").replace(
+        b'"id":"function-call-b","index":0', b'"id":"function-call-b","index":01')
+    normaliser = _after_s2_opener()
+    assert normaliser(second) is second  # not JSON: passed on as it came, as the JSON path does
 
 
 # What sends a chunk to the JSON path, spelt plainly; chunks.py spells it so that each alternative opens with
@@ -184,3 +239,15 @@ def test_chunks_written_from_the_one_before_in_the_cases_that_decide_it() -> Non
         assert said == _read(stream, byte_path=False), name
     said, _ = _read(streams["same id"], byte_path=True)
     assert [call["id"] for call in said[-1]["choices"][0]["delta"]["tool_calls"]] == ["get_weather~2"]
+
+
+def test_a_chunk_without_the_bytes_before_the_wire_index_is_not_written_from_the_template() -> None:
+    # One JSON string and a digit between the head and what follows the index, but no `,"name":...,"index":`
+    # between them: the string is one byte shorter than those bytes, so that a search that found nothing would slice
+    # the digit off as if it were the index.
+    before = b',"name":"get_current_weather"},"id":"function-call-b","index":'
+    string = b'"' + b"a" * (len(before) - 3) + b'"'
+    second = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":' + string
+              + b'1,"type":"function"}]},"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
+    normaliser = _after_s2_opener()
+    assert normaliser(second) is second  # not JSON: passed on as it came, as the JSON path does
