@@ -23,10 +23,9 @@ from openai._streaming import SSEDecoder
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from openai_vertex import OpenAIVertexError, ThoughtSplitter, VertexConfigError, split_thoughts
-from openai_vertex._wire.chunks import ChunkNormaliser
+from openai_vertex._wire.chunks import stream_normaliser
 from openai_vertex._wire.error_envelope import find_error, unwrap_error_body
 from openai_vertex._gemini.images import generated_images
-from openai_vertex._wire.sse import SSENormaliser
 from openai_vertex.testing import sample_png
 
 fuzz = settings(max_examples=100, deadline=None)
@@ -221,7 +220,7 @@ def test_find_error_reads_any_json_value(value: Any) -> None:
 # --- the SSE normaliser ---------------------------------------------------------------------------------
 
 def normalise(pieces: list[bytes]) -> bytes:
-    normaliser = SSENormaliser(ChunkNormaliser(lambda call_id, extra: None))
+    normaliser = stream_normaliser(lambda *call: None)  # as the layer builds it
     return b"".join(normaliser.feed(piece) for piece in pieces) + normaliser.close()
 
 

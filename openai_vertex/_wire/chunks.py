@@ -39,28 +39,32 @@ from typing import Any
 from ._json import NOT_JSON, dumps, string_value
 from .call_template import CallTemplate
 from .choices import fill_usage, fix_finish_reason, join_text_parts
+from .sse import SSENormaliser
 from .tool_deltas import ChoiceState, Remember
 
 
+def stream_normaliser(remember: Remember) -> SSENormaliser:
+    """The rewrite of a chat-completion stream's bytes: its SSE events, their `data:` payloads rewritten by
+    a `ChunkNormaliser`, which is offered each whole event first (`whole_event`)."""
+    chunks = ChunkNormaliser(remember)
+    return SSENormaliser(chunks, chunks.whole_event)
+
+
 class ChunkNormaliser:
-    """Rewrites the `data:` payloads of one chat-completion stream; feed them in order."""
+    """Rewrites the `data:` payloads of one chat-completion stream; feed them in order (and offer it each
+    whole event first, `whole_event`)."""
 
     def __init__(self, remember: Remember) -> None:
         self._remember = remember
         self._choices: dict[int, ChoiceState] = {}
-        self._template: CallTemplate | None = None  # left by the chunk before, for this one only
+        self._template: CallTemplate | None = None  # left by the chunk before, for the next one only
 
     def __call__(self, payload: bytes) -> bytes:
         """Return the payload to send on: the same object when nothing had to change."""
         # Fast paths: most chunks carry text only, and Gemini repeats the role in each of them; most of the
-        # others carry one piece of one tool call, most of them the chunk before with other arguments. Each
-        # pattern pins the choice; the rest is looked at after.
-        template = self._template
-        if template is not None:
-            written = template.write(payload)
-            if written is not None:
-                return written
-            self._template = None
+        # others carry one piece of one tool call (most of them the chunk before with other arguments, which
+        # `whole_event` takes before this). Each pattern pins the choice; the rest is looked at after.
+        self._template = None  # for the chunk right after the one that left it: not this one
         text = _TEXT_CHUNK.match(payload)
         if text is not None:
             trimmed = self._trim_text_chunk(payload, text)
@@ -104,6 +108,17 @@ class ChunkNormaliser:
             else:
                 changed |= fill_usage(usage)
         return dumps(chunk) if changed else payload
+
+    def whole_event(self, event: bytes) -> bytes | None:
+        """What to send for a network read that is one whole SSE event, when its chunk is the one before
+        with other arguments (call_template.py); None to read it as usual (and to call this again)."""
+        template = self._template
+        if template is None:
+            return None
+        written = template.write(event)
+        if written is None:
+            self._template = None
+        return written
 
     def _rewrite_choice(self, choice: dict[str, Any]) -> bool:
         changed = False
@@ -213,18 +228,19 @@ class ChunkNormaliser:
         kept_name = raw_name is not None and not repeated_name
         start, end = match.span("arguments")
         rest = b"".join((b',"index":', str(call.index).encode(), match["type"] or b"", b"}]}", payload[after:]))
-        if name is None or name == call.name:
+        came_tail = payload[end:]
+        if (name is None or name == call.name) and b"\n" not in came_tail and b"\r" not in came_tail:
             # The rule drops everything but the arguments from the next chunk if it is this one with other
             # arguments (and no signature, or another wire index, as §S2's second chunk): written the
-            # same way (call_template.py).
+            # same way, as the one SSE event Vertex sends it in (call_template.py).
             came = payload[:start]
             if signature is not None:
                 signed_at, signed_end = match.span("signed")
                 came = came[:signed_at] + came[signed_end:]
             span = match.span("index")
-            self._template = CallTemplate(call, call_id, state.groups, came, payload[end:],
+            self._template = CallTemplate(call, call_id, state.groups, b"data: " + came, came_tail + b"\n\n",
                                           None if raw_index is None else (span[0] - end, span[1] - end),
-                                          _SENT_HEAD, b"}" + rest)
+                                          _SENT_HEAD, b"}" + rest + b"\n\n")
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
         head = b"".join((b'{"choices":[{"delta":{', match["role"] if kept_role else b"",
@@ -250,7 +266,7 @@ _TEXT_CHUNK = re.compile(
     rb'"role":"assistant"\}(?P<after>,"index":(?P<choice>' + _INT + rb')(?:,"logprobs":null)?\}\],)'
 )
 _ROLE = b'"role":"assistant"'
-_SENT_HEAD = b'{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":'
+_SENT_HEAD = b'data: {"choices":[{"delta":{"tool_calls":[{"function":{"arguments":'
 # What sends a chunk without tool calls to the JSON path: a finish reason or usage that is not null, or
 # `content` as a list. (A quote opening a key cannot be inside a string, where it would be escaped.)
 # Each alternative opens with its own letter, which lets the regex engine try one of them per quote.

@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable
 from typing import Protocol
 
-from .chunks import ChunkNormaliser
+from .chunks import stream_normaliser
 from .error_envelope import unwrap_error_body
 from ._json import dumps, loads_object, merge_missing
 from .completion import fix_parsed
@@ -37,7 +37,6 @@ from .models import publisher_model
 from .request_look import look, would_restore
 from .splice import Spans
 from .signatures import SignatureCache, restore_ids, restore_signatures
-from .sse import SSENormaliser
 
 
 _log = logging.getLogger("openai_vertex.wire")
@@ -167,7 +166,7 @@ class WireLayer:
         stream (SSE), or None for a whole JSON answer (an error, say), which is fixed as the SDK parses it
         (`fix_parsed`)."""
         if "json" not in content_type:  # text/event-stream, or nothing said: read it as a stream
-            return SSENormaliser(ChunkNormaliser(self.signatures.remember))
+            return stream_normaliser(self.signatures.remember)
         return None
 
     @staticmethod

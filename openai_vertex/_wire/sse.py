@@ -31,9 +31,13 @@ line alike; error bodies are far smaller, junk is passed on instead of kept."""
 class SSENormaliser:
     """Feed raw bytes with `feed()`, then call `close()` once at the end; both return bytes to pass on."""
 
-    def __init__(self, rewrite_data: Callable[[bytes], bytes]) -> None:
+    def __init__(self, rewrite_data: Callable[[bytes], bytes],
+                 whole_event: Callable[[bytes], bytes | None] = lambda event: None) -> None:
         # `rewrite_data` gets one event's joined `data` and returns it (the same object when unchanged).
+        # `whole_event` is offered each read that comes when nothing is held: it returns what to send
+        # for it when it knows the read for one whole event it can write, else None.
         self._rewrite_data = rewrite_data
+        self._whole_event = whole_event
         self._partial: list[bytes] = []  # the start of a line whose end has not arrived
         self._skip_lf = False  # the last chunk ended in CR: a LF opening the next one ends no new line
         self._event: list[bytes] = []  # field and comment lines of the event being read
@@ -43,19 +47,22 @@ class SSENormaliser:
         self._idle = True  # nothing of the above is held: the last chunk ended an event
 
     def feed(self, chunk: bytes) -> bytes:
-        payload = chunk[6:-2]
-        if (
-            self._idle
-            and chunk.startswith(b"data: {")
-            and chunk.endswith(b"\n\n")
-            and b"\n" not in payload
-            and b"\r" not in payload
-        ):
-            # The common case, one whole event per network read holding one JSON object, as Vertex writes
-            # it: no line splitting needed, and an event that needs no rewrite leaves as the very bytes
-            # that came. Any other spelling takes the general path, to the same result.
-            rewritten = self._rewrite_data(payload)
-            return chunk if rewritten is payload else b"data: " + rewritten + b"\n\n"
+        if self._idle:
+            written = self._whole_event(chunk)
+            if written is not None:
+                return written
+            payload = chunk[6:-2]
+            if (
+                chunk.startswith(b"data: {")
+                and chunk.endswith(b"\n\n")
+                and b"\n" not in payload
+                and b"\r" not in payload
+            ):
+                # The common case, one whole event per network read holding one JSON object, as Vertex
+                # writes it: no line splitting needed, and an event that needs no rewrite leaves as the
+                # very bytes that came. Any other spelling takes the general path, to the same result.
+                rewritten = self._rewrite_data(payload)
+                return chunk if rewritten is payload else b"data: " + rewritten + b"\n\n"
         out = self._feed_lines(chunk)
         self._idle = not (self._partial or self._event or self._stray or self._skip_lf)
         return out

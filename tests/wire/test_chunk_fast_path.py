@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from openai_vertex._wire import chunks
 from openai_vertex._wire.chunks import STRING, ChunkNormaliser
+from openai_vertex._wire.sse import SSENormaliser
 
 IDS = st.sampled_from(["function-call-a", "function-call-b", "get_weather", ""])
 PIECES = st.sampled_from(['{"location":"', "Boston, MA", '","unit":"', "celsius", '"}', "", "{}", 'say \\"hi\\"',
@@ -63,9 +64,23 @@ def _chunk(draw: st.DrawFn) -> bytes:
     return text.encode()
 
 
+class _Stream:
+    """A chunk normaliser read as the layer reads it: each payload comes as one SSE event, which is offered
+    whole first (`ChunkNormaliser.whole_event`, where a call's next pieces are written from a template)."""
+
+    def __init__(self, remember: Any = lambda *call: None) -> None:
+        self.chunks = ChunkNormaliser(remember)
+        self._events = SSENormaliser(self.chunks, self.chunks.whole_event)
+
+    def __call__(self, payload: bytes) -> bytes:
+        out = self._events.feed(b"data: " + payload + b"\n\n")
+        assert out.startswith(b"data: ") and out.endswith(b"\n\n") and out.count(b"\n") == 2
+        return out[6:-2]
+
+
 def _read(stream: list[bytes], *, byte_path: bool) -> tuple[list[Any], list[Any]]:
     remembered: list[Any] = []
-    normaliser = ChunkNormaliser(lambda *call: remembered.append(call))
+    normaliser = _Stream(lambda *call: remembered.append(call))
     if byte_path:
         return [json.loads(normaliser(payload)) for payload in stream], remembered
     never = re.compile(rb"(?!)")
@@ -120,7 +135,7 @@ def test_the_byte_path_takes_googles_sample_after_its_first_chunk() -> None:
              b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
     second = first.replace(b'"arguments":""', b'"arguments":"{\\"location\\":\\"Boston, MA"').replace(
         b'"index":1', b'"index":0')
-    normaliser = ChunkNormaliser(lambda *call: None)
+    normaliser = _Stream()
     normaliser(first)  # a choice's first chunk takes the JSON path
     with mock.patch.object(chunks, "json", wraps=json) as parsed:
         out = normaliser(second)
@@ -139,7 +154,7 @@ def test_a_calls_signed_first_chunk_takes_the_byte_path_and_its_signature_is_rem
               b'"id":"function-call-b","index":0,"type":"function"}]},"index":0,"logprobs":null}],'
               b'"object":"chat.completion.chunk"}')
     remembered: list[Any] = []
-    normaliser = ChunkNormaliser(lambda *call: remembered.append(call))
+    normaliser = _Stream(lambda *call: remembered.append(call))
     normaliser(first)
     with mock.patch.object(chunks, "json", wraps=json) as parsed:
         out = normaliser(signed)
@@ -159,9 +174,9 @@ _S2_OPENER = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"extra_c
               b'"object":"chat.completion.chunk"}')
 
 
-def _after_s2_opener() -> ChunkNormaliser:
-    """A normaliser that has read a call and the signed first chunk of a second one (§S2)."""
-    normaliser = ChunkNormaliser(lambda *call: None)
+def _after_s2_opener() -> _Stream:
+    """A stream that has read a call and the signed first chunk of a second one (§S2)."""
+    normaliser = _Stream()
     normaliser(_call("function-call-a", "{}", name="get_current_weather"))
     normaliser(_S2_OPENER)
     return normaliser
@@ -183,7 +198,7 @@ def test_a_calls_second_chunk_in_googles_shape_is_written_from_its_first() -> No
             b'"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
     assert out == [sent % b'"{\\"location\\":\\""', sent % b'"Boston\\"}"']
     # the wire index is recorded as the rule records it: a delta with no id at index 1 goes to this call
-    state = normaliser._choices[0]
+    state = normaliser.chunks._choices[0]
     assert state.groups.call_for(None, 1)[0] is state.groups.with_id("function-call-b")
 
 
@@ -191,7 +206,7 @@ def test_a_wire_index_that_is_not_json_is_not_written_from_the_template() -> Non
     second = _S2_OPENER.replace(b'"extra_content":{"google":{"thought_signature":"sig-b"}},', b"").replace(
         b'"id":"function-call-b","index":0', b'"id":"function-call-b","index":01')
     normaliser = _after_s2_opener()
-    assert normaliser(second) is second  # not JSON: passed on as it came, as the JSON path does
+    assert normaliser(second) == second  # not JSON: passed on as it came, as the JSON path does
 
 
 # What sends a chunk to the JSON path, spelt plainly; chunks.py spells it so that each alternative opens with
@@ -250,4 +265,38 @@ def test_a_chunk_without_the_bytes_before_the_wire_index_is_not_written_from_the
     second = (b'{"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":' + string
               + b'1,"type":"function"}]},"index":0,"logprobs":null}],"object":"chat.completion.chunk"}')
     normaliser = _after_s2_opener()
-    assert normaliser(second) is second  # not JSON: passed on as it came, as the JSON path does
+    assert normaliser(second) == second  # not JSON: passed on as it came, as the JSON path does
+
+
+def test_a_chunk_whose_bytes_break_a_line_leaves_no_template_for_whole_events() -> None:
+    # A payload with a line break in its JSON comes as two `data:` lines. The next read, the same bytes with
+    # other arguments after one `data: `, is no longer one event (its second line is no field): it must
+    # be read line by line, as it is with no event offered whole.
+    first = _call("function-call-a", "{}", name="get_current_weather")
+    broken = _call("function-call-a", '{"city":', name="get_current_weather").replace(
+        b'}],"object"', b'}],\n"object"')
+    head, tail = broken.split(b"\n")
+    reads = [b"data: " + first + b"\n\n", b"data: " + head + b"\ndata: " + tail + b"\n\n",
+             b"data: " + head.replace(b'"{\\"city\\":"', b'"\\"Paris\\"}"') + b"\n" + tail + b"\n\n"]
+    offered = _Stream()
+    reference = SSENormaliser(ChunkNormaliser(lambda *call: None))  # no event is offered whole
+    assert [offered._events.feed(read) for read in reads] == [reference.feed(read) for read in reads]
+
+
+def test_whole_events_follow_only_the_chunk_their_template_came_from() -> None:
+    first = _call("function-call-a", "{}", name="get_current_weather")
+    piece = _call("function-call-b", '{"city":', name="get_current_weather")
+    again = _call("function-call-b", '"Paris"}', name="get_current_weather")
+    streams = {
+        # one read holding the call's chunk and, after it, a chunk that changes the role
+        "same read": [b"data: " + first + b"\n\n", b"data: " + piece + b"\n\ndata: " + _model_text() + b"\n\n",
+                      b"data: " + again + b"\n\n"],
+        # a comment line left open by one read, which the next read's event ends up inside
+        "held line": [b"data: " + first + b"\n\n", b"data: " + piece + b"\n\n", b": ping",
+                      b"data: " + again + b"\n\n", b"\n"],
+    }
+    for name, reads in streams.items():
+        offered = _Stream()
+        reference = SSENormaliser(ChunkNormaliser(lambda *call: None))  # no event is offered whole
+        said = [offered._events.feed(read) for read in reads]
+        assert said == [reference.feed(read) for read in reads], name

@@ -16,7 +16,7 @@ from openai._streaming import SSEDecoder
 from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletionChunk
 
-from openai_vertex._wire.chunks import ChunkNormaliser
+from openai_vertex._wire.chunks import stream_normaliser
 from openai_vertex._wire.sse import MAX_STRAY_BYTES, SSENormaliser
 
 from . import samples
@@ -30,7 +30,7 @@ def events(stream: bytes) -> list[Event]:
 
 def normalise(pieces: list[bytes], remembered: dict[str, Any] | None = None) -> bytes:
     store = {} if remembered is None else remembered
-    normaliser = SSENormaliser(ChunkNormaliser(lambda call_id, extra, position=0, sent=None: store.__setitem__(call_id, extra)))
+    normaliser = stream_normaliser(lambda call_id, extra, position=0, sent=None: store.__setitem__(call_id, extra))
     return b"".join(normaliser.feed(piece) for piece in pieces) + normaliser.close()
 
 
