@@ -5,13 +5,17 @@ one before it with other arguments: the same choice, role, id, name and tail. Th
 leaves out the first one's thought signature and has another wire `index` (1 -> 0). Each needs only what
 the chunk before it got (its role, the call's name and id, all dropped as repeats; the call's own index)
 and nothing else. So the byte path (`ChunkNormaliser._write_call_chunk`) leaves a `CallTemplate`: the
-bytes before and after the arguments as they came, and as the next chunk is to leave. The next chunk that
-is those bytes around one JSON string (with any wire index) is written from them, with no pattern matched
-and no field read but its arguments.
+bytes of the SSE event Vertex sends the chunk in (`data: ` and the payload, then a blank line) before and
+after the arguments, as they came and as the next chunk is to leave. A network read that is those bytes
+around one JSON string (with any wire index) is written from them (`ChunkNormaliser.whole_event`), before
+the SSE reader splits it into lines, with no pattern matched and no field read but its arguments. A JSON
+string holds no line break, and the template is made only from bytes without one, so such a read is
+always one whole event, which is what the reader would have found in it.
 
 That holds only for the chunks right after the one the template was made from (no other chunk may have
-changed the stream's state in between), and only if the rule drops everything in them but the arguments:
-their call goes on, their role is the choice's, their name is the call's.
+changed the stream's state in between, nor may the reader hold part of a line), and only if the rule drops
+everything in them but the arguments: their call goes on, their role is the choice's, their name is the
+call's.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from .tool_deltas import Call
 
 
 class CallTemplate:
-    """A call chunk's bytes around its arguments as they came (`head`, `tail`) and as the next is to leave."""
+    """A call chunk's event around its arguments as it came (`head`, `tail`) and as the next is to leave."""
 
     __slots__ = ("around_index", "call", "call_id", "cut", "groups", "head", "sent_head", "sent_tail", "tail")
 

@@ -12,6 +12,8 @@ function. Two Vertex habits are turned into something the SDK can see:
   it is sent on as a `data: {"error": ...}` event; other stray text passes through untouched.
 
 An event leaves as soon as its terminating blank line has arrived; nothing else is held back.
+A read that is one whole event, when nothing is held, is first offered to `whole_event`, which may write
+it itself (the chunk rewriter's template for a tool call's next piece, `call_template.py`).
 """
 
 from __future__ import annotations
