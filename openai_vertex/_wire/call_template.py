@@ -43,15 +43,15 @@ class CallTemplate:
         self.sent_head = sent_head
         self.sent_tail = sent_tail
 
-    def write(self, payload: bytes) -> bytes | None:
-        """The chunk to send for `payload` if it is the template's chunk with other arguments, else None."""
-        if not payload.startswith(self.head):
+    def write(self, read: bytes) -> bytes | None:
+        """The event to send for a network `read` that is the template's chunk with other arguments, else None."""
+        if not read.startswith(self.head):
             return None
         index = None
-        if payload.endswith(self.tail):
-            raw = payload[len(self.head) - 1 : self.cut]
+        if read.endswith(self.tail):
+            raw = read[len(self.head) - 1 : self.cut]
         else:
-            found = self._another_index(payload)
+            found = self._another_index(read)
             if found is None:
                 return None
             raw, index = found
@@ -68,15 +68,15 @@ class CallTemplate:
             return None  # another call under the same id (§12.5): for the rule to open it
         return b"".join((self.sent_head, raw, self.sent_tail))
 
-    def _another_index(self, payload: bytes) -> tuple[bytes, int] | None:
+    def _another_index(self, read: bytes) -> tuple[bytes, int] | None:
         """The raw arguments and the wire index of the template's chunk with another index, else None; the
         template then takes the new index's tail."""
         if self.around_index is None:
             return None
         before, after = self.around_index
-        if not payload.endswith(after):
+        if not read.endswith(after):
             return None
-        between = payload[len(self.head) - 1 : len(payload) - len(after)]
+        between = read[len(self.head) - 1 : len(read) - len(after)]
         cut = between.rfind(before)  # the last one: the digits follow it
         digits = between[cut + len(before) :]
         if cut < 0 or not digits.isdigit() or (digits[0] == 48 and len(digits) > 1):  # JSON: no leading 0

@@ -238,9 +238,9 @@ class ChunkNormaliser:
                 signed_at, signed_end = match.span("signed")
                 came = came[:signed_at] + came[signed_end:]
             span = match.span("index")
+            index_span = None if raw_index is None else (span[0] - end, span[1] - end)
             self._template = CallTemplate(call, call_id, state.groups, b"data: " + came, came_tail + b"\n\n",
-                                          None if raw_index is None else (span[0] - end, span[1] - end),
-                                          _SENT_HEAD, b"}" + rest + b"\n\n")
+                                          index_span, _SENT_HEAD, b"}" + rest + b"\n\n")
         if not (changed or repeated_id or repeated_name or renamed or index != call.index):
             return payload
         head = b"".join((b'{"choices":[{"delta":{', match["role"] if kept_role else b"",
