@@ -12,6 +12,13 @@ Variants: `static key` (the floor), `wire_compat=False` (VertexAuth alone), `ver
 wire layer), `openai providers.vertex` (openai's own, when installed) and `callable api_key` (a function
 returning the credentials' token, openai >= 3).
 
+`--floor` adds what any layer in the transport must cost, whatever it does (`floor: ...`, each on
+`wire_compat=False`): a transport wrapper that passes everything through; one that also reads what a
+request-side look needs (the request's path and body bytes) and installs a `json()` hook on the response
+that fixes nothing (the cheapest way to see the answer the SDK parses: `transports.py`); and that plus the
+real look at the request (`request_look.look`). `vertex_client` beside them is what the rest, the fix and
+the signature memory, costs.
+
 Bodies: a 1.3 KB answer with a tool call (and its thought signature); a 100 KB answer with and without a
 tool call; a 100 KB request history that needs no rewrite; and one whose tool call lost its signature,
 which the layer puts back.
@@ -24,6 +31,7 @@ import datetime
 import json
 import statistics
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +41,8 @@ from google.auth import credentials as ga_credentials
 
 from openai_vertex import vertex_client
 from openai_vertex._compat import FAMILIES
+from openai_vertex._wire.request_look import look
+from openai_vertex._wire.signatures import SignatureCache
 
 FAMILY: Any = FAMILIES[0]
 BASE_URL = "https://aiplatform.googleapis.com/v1/projects/bench/locations/global/endpoints/openapi"
@@ -126,6 +136,42 @@ def variants(answer: Any, http_client: Callable[[Any], Any] = answering) -> dict
     return made
 
 
+class FloorWrapper(FAMILY.BaseTransport):  # type: ignore[misc]
+    """The least a wire layer in the transport costs: `reads` 0 passes through; 1 reads the request's path
+    and body and hooks `json()` (a no-op fix); 2 also runs the real look at the request."""
+
+    def __init__(self, transport: Any, reads: int) -> None:
+        self.transport, self.reads, self.cache = transport, reads, SignatureCache()
+
+    def handle_request(self, request: Any) -> Any:
+        if not self.reads:
+            return self.transport.handle_request(request)
+        if request.method == "POST" and request.url.path.endswith("/chat/completions"):
+            body = request.content
+            if self.reads > 1:
+                look(body, self.cache, publisher_prefix=True, skip_unknown=False)
+        response = self.transport.handle_request(request)
+        parse, ref = type(response).json, weakref.ref(response)
+
+        def json(**kwargs: Any) -> Any:
+            return parse(ref(), **kwargs)
+
+        response.json = json
+        return response
+
+
+def floors(answer: Any, http_client: Callable[[Any], Any] = answering) -> dict[str, openai.OpenAI]:
+    """The `--floor` variants, each on `wire_compat=False` with its own HTTP client."""
+    creds = FreshCredentials()
+    creds.refresh(None)
+    made = {}
+    for reads, name in enumerate(("floor: pass-through", "floor: reads + json hook", "floor: + the look")):
+        client = http_client(answer)
+        client._transport = FloorWrapper(client._transport, reads)
+        made[name] = vertex_client(base_url=BASE_URL, credentials=creds, wire_compat=False, http_client=client)
+    return made
+
+
 def timer(client: openai.OpenAI, messages: Any) -> Callable[[int], float]:
     def run(count: int) -> float:
         started = time.process_time()
@@ -141,6 +187,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--requests", type=int, default=200, help="requests per variant per round")
     parser.add_argument("--case", action="append", choices=list(CASES), help="only these cases (repeatable)")
+    parser.add_argument("--floor", action="store_true", help="add what any layer in the transport must cost")
     args = parser.parse_args()
     print(f"openai {openai.__version__} on {FAMILY.__name__}; {args.rounds} rounds x {args.requests} requests; "
           "CPU time per request, ratio to `static key`: median [lowest, highest round]")
@@ -149,6 +196,8 @@ def main() -> None:
             continue
         before = BEFORE.get(case)
         clients = variants(answer, lambda body: answering(body, before))
+        if args.floor:
+            clients.update(floors(answer, lambda body: answering(body, before)))
         for client in clients.values():  # the turn before: the wire layer sees the signed call
             client.chat.completions.create(model=MODEL, messages=SHORT)
         results = sliced({name: timer(client, messages) for name, client in clients.items()}, args.rounds,
