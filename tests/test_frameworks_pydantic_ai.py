@@ -11,6 +11,7 @@ Skipped, with the extra that installs it, where pydantic-ai is not installed (`t
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import json
 from typing import Any
 
@@ -27,6 +28,12 @@ try:
     from pydantic_ai.exceptions import UnexpectedModelBehavior
 except ImportError:  # not installed: every test here skips, saying how to install it
     UnexpectedModelBehavior = Exception  # type: ignore[assignment,misc]
+
+# pydantic-ai-slim's release, as (major, minor); (0, 0) where it is not installed (every test here skips then).
+try:
+    PYDANTIC_AI = tuple(int(part) for part in importlib.metadata.version("pydantic-ai-slim").split(".")[:2])
+except importlib.metadata.PackageNotFoundError:
+    PYDANTIC_AI = (0, 0)
 
 # The finish reasons pydantic-ai maps Chat Completions' five to (`pydantic_ai.messages.FinishReason`).
 TOOL_CALL, STOP = "tool_call", "stop"
@@ -225,12 +232,20 @@ async def test_pydantic_ai_streams_a_call_whose_signature_comes_first(fake_verte
     assert replayed["extra_content"] == samples.SIGNATURE
 
 
-async def test_pydantic_ai_without_layer_dies_on_a_leading_metadata_delta(fake_vertex: FakeVertex) -> None:
-    # docs/vertex-wire.md §12.4. pydantic-ai files deltas by `index`; one without index or function updates "the last call", of which
-    # there is none yet (`_parts_manager.handle_tool_call_delta`).
+async def test_pydantic_ai_without_layer_loses_a_leading_metadata_delta(fake_vertex: FakeVertex) -> None:
+    # docs/vertex-wire.md §12.4. pydantic-ai files deltas by `index`; one without index or function updates "the last
+    # call" (`_parts_manager.handle_tool_call_delta`). Before 2.78 (2.68 checked) there was none yet: IndexError.
+    # 2.78 opens a part for it that the call then fills, and the signature it carried never goes back to Vertex,
+    # which refuses a Gemini 3 history without it (§6).
     fake_vertex.script(sse(samples.METADATA_BEFORE_CALL_SSE), Reply.text("Done."))
-    with pytest.raises(IndexError):
-        await run(agent(fake_vertex, wire_compat=False), "run_stream")
+    if PYDANTIC_AI < (2, 78):
+        with pytest.raises(IndexError):
+            await run(agent(fake_vertex, wire_compat=False), "run_stream")
+        return
+    await run(agent(fake_vertex, wire_compat=False), "run_stream")
+    (replayed,) = fake_vertex.chat_requests[1].json["messages"][1]["tool_calls"]
+    assert replayed["function"] == {"name": "get_weather", "arguments": '{"location":"Sydney"}'}
+    assert "extra_content" not in replayed
 
 
 # -- §12.5: repeated tool-call ids ----------------------------------------------------------------------
